@@ -58,6 +58,7 @@ include $(TOP)/kmod/kmod.mk
 include $(TOP)/libvmdev/lib.mk
 include $(TOP)/tests/host/host.mk
 include $(TOP)/tests/vm/vm.mk
+-include $(TOP)/tests/bench/bench.mk
 
 # Results of every check land in $(O)/results/*.res, one "pass|fail|skip
 # NAME" line each; tests/summary.sh prints the closing count line.
@@ -65,6 +66,12 @@ check: deps
 	@rm -rf $(O)/results && mkdir -p $(O)/results
 	@$(MAKE) --no-print-directory check-lint check-host check-vm; \
 	$(TOP)/tests/summary.sh $(O)/results
+
+# The module for KVER (modules_install honours INSTALL_MOD_PATH, set from
+# DESTDIR), then the UAPI header and the library (install-lib).
+install: module install-lib
+	$(MAKE) -C $(KDIR) M=$(O)/kmod/$(KVER) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=extra modules_install
 
 clean:
 	rm -rf $(O)
