@@ -38,7 +38,8 @@ USER_CFLAGS	:= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g \
 		   -I$(TOP)/uapi -I$(TOP)/libvmdev/include -I$(TOP)/libvmdev/core
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
-TEST_CFLAGS	:= $(USER_CFLAGS) -I$(KSFT_INC) -Wno-unused-parameter
+TEST_CFLAGS	:= $(USER_CFLAGS) -I$(KSFT_INC) -I$(TOP)/libvmdev/devices \
+		   -Wno-unused-parameter
 
 PREFIX		?= /usr/local
 LIBDIR		?= $(PREFIX)/lib

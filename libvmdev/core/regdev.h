@@ -24,6 +24,9 @@
 /* Doorbell registers per device: slots in vmdev_rdev_events.doorbells. */
 #define VMDEV_RDEV_MAX_DOORBELLS	32
 
+/* Largest register window (vmdev_rdev_desc.dev_size) in bytes. */
+#define VMDEV_RDEV_MAX_DEV_SIZE		0x100000U	/* 1 MiB */
+
 /* A register map as given by the VMM; the arrays are borrowed. */
 struct vmdev_rdev_desc {
 	u32 flags;			/* VMDEV_DEV_F_* */
@@ -36,7 +39,11 @@ struct vmdev_rdev_desc {
 	const struct vmdev_irq *irqs;
 };
 
-/* What an operation changed, for the caller to deliver after unlock. */
+/*
+ * What an operation changed, for the caller to deliver after unlock.
+ * Every function taking one accepts NULL and otherwise clears it first;
+ * after a failed call it stays all zero.
+ */
 struct vmdev_rdev_events {
 	u32 irq_rose;		/* lines that went from deasserted to asserted */
 	u32 irq_fell;		/* lines that went from asserted to deasserted */
@@ -54,7 +61,11 @@ struct vmdev_rdev;
  */
 int vmdev_rdev_check(const struct vmdev_rdev_desc *desc);
 
-/* Validate, copy and instantiate a map in its reset state. */
+/*
+ * Validate, copy and instantiate a map in its reset state: the check's
+ * errors, or -ENOMEM. Everything the device will ever need is allocated
+ * here, so no later call allocates.
+ */
 int vmdev_rdev_create(const struct vmdev_rdev_desc *desc,
 		      struct vmdev_rdev **out);
 void vmdev_rdev_destroy(struct vmdev_rdev *dev);
@@ -71,7 +82,8 @@ void vmdev_rdev_reset(struct vmdev_rdev *dev, struct vmdev_rdev_events *ev);
  * bytes of *data. Returns 0 when completed, VMDEV_RDEV_SLOW when the
  * access must be handled by the VMM (trap register, or a hole or misfit
  * on a device with VMDEV_DEV_F_HOLE_TRAP; *data and state untouched), or
- * -EINVAL for a len out of range or an access past dev_size.
+ * -EINVAL for a len out of range. An access that reaches past dev_size is
+ * a hole like any other: it is not an error.
  */
 int vmdev_rdev_access(struct vmdev_rdev *dev, u64 offset, u32 len,
 		      bool write, u64 *data, struct vmdev_rdev_events *ev);
@@ -92,8 +104,21 @@ int vmdev_rdev_fifo_drain(struct vmdev_rdev *dev, u32 reg, void *buf,
 int vmdev_rdev_fifo_fill(struct vmdev_rdev *dev, u32 reg, const void *buf,
 			 u32 count, struct vmdev_rdev_events *ev);
 
-/* Interrupt line level now, and the doorbell slot <-> register maps. */
+/*
+ * Entries a FIFO_IN register dropped because it was full when the guest
+ * pushed, since create or the last reset. -ENOENT for an unknown
+ * register, -EINVAL for a register that is not a FIFO_IN.
+ */
+int vmdev_rdev_fifo_overflow(struct vmdev_rdev *dev, u32 reg, u64 *count);
+
+/*
+ * Interrupt line level now, the line's VMDEV_IRQ_F_* flags (0 for a line
+ * that does not exist), and the doorbell slot <-> register maps:
+ * doorbell_slot() returns the slot of a DOORBELL register, -ENOENT for an
+ * unknown register, -EINVAL for a register of another type.
+ */
 bool vmdev_rdev_irq_asserted(struct vmdev_rdev *dev, u32 line);
+u32 vmdev_rdev_irq_flags(const struct vmdev_rdev *dev, u32 line);
 u32 vmdev_rdev_nr_irqs(const struct vmdev_rdev *dev);
 int vmdev_rdev_doorbell_slot(const struct vmdev_rdev *dev, u32 reg);
 u32 vmdev_rdev_dev_size(const struct vmdev_rdev *dev);

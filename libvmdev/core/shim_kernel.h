@@ -3,7 +3,6 @@
 #ifndef VMDEV_CORE_SHIM_KERNEL_H
 #define VMDEV_CORE_SHIM_KERNEL_H
 
-
 #include <linux/types.h>
 #include <linux/errno.h>
 #include <linux/string.h>
@@ -11,6 +10,7 @@
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 #include <linux/compiler.h>
+#include <linux/math64.h>
 
 /*
  * A raw spinlock with interrupts off: dispatch runs in vCPU threads, in
@@ -60,6 +60,12 @@ static inline void vmdev_free(void *p)
 static inline u64 vmdev_now_ns(void)
 {
 	return ktime_get_ns();
+}
+
+/* (a * mul) >> shift with a 96-bit intermediate, truncated to 64 bits. */
+static inline u64 vmdev_mul_u64_u32_shr(u64 a, u32 mul, unsigned int shift)
+{
+	return mul_u64_u32_shr(a, mul, shift);
 }
 
 #endif /* VMDEV_CORE_SHIM_KERNEL_H */

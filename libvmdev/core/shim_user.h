@@ -3,7 +3,6 @@
 #ifndef VMDEV_CORE_SHIM_USER_H
 #define VMDEV_CORE_SHIM_USER_H
 
-
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,6 +63,12 @@ static inline u64 vmdev_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+/* (a * mul) >> shift with a 96-bit intermediate, truncated to 64 bits. */
+static inline u64 vmdev_mul_u64_u32_shr(u64 a, u32 mul, unsigned int shift)
+{
+	return (u64)(((__uint128_t)a * mul) >> shift);
 }
 
 #endif /* VMDEV_CORE_SHIM_USER_H */

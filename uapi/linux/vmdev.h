@@ -40,7 +40,7 @@ enum vmdev_reg_type {
 	VMDEV_REG_RW,		/* bits in wmask are writable */
 	VMDEV_REG_W1C,		/* writing 1 clears that bit of the target */
 	VMDEV_REG_W1S,		/* writing 1 sets that bit of the target */
-	VMDEV_REG_COR,		/* clear on read (bits in wmask) */
+	VMDEV_REG_COR,		/* clear on read (whole register) */
 	VMDEV_REG_CONST,	/* always reads reset; no state */
 	VMDEV_REG_FIFO_IN,	/* guest writes push, the VMM drains */
 	VMDEV_REG_FIFO_OUT,	/* the VMM fills, guest reads pop */
@@ -111,8 +111,9 @@ struct vmdev_reg {
 		struct vmdev_reg_counter counter;
 		struct vmdev_reg_target target;
 		struct vmdev_reg_irq_id irq_id;
-		__u8 raw[16];
+		__u8 raw[20];
 	} arg;
+	__u32 pad2;		/* no implicit tail padding: must be zero */
 };
 #define VMDEV_SEL_NONE		0xffffU
 

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The UAPI is forever: its structures must have the same size and field
+ * offsets for every compiler and on 32-bit and 64-bit userspace, with no
+ * implicit padding the kernel could not check. Sizes and a few offsets
+ * are pinned here; a change that moves them breaks this test.
+ */
+#include <stddef.h>
+#include <linux/vmdev.h>
+#include "kselftest_harness.h"
+
+#define PIN(type, size) _Static_assert(sizeof(type) == (size), #type)
+
+PIN(struct vmdev_reg, 64);
+PIN(struct vmdev_reg_irq_id, 20);
+PIN(struct vmdev_link, 16);
+PIN(struct vmdev_irq, 16);
+PIN(struct vmdev_range, 24);
+PIN(struct vmdev_create_device, 96);
+PIN(struct vmdev_device_id, 8);
+PIN(struct vmdev_access, 24);
+PIN(struct vmdev_access_batch, 24);
+PIN(struct vmdev_reg_io, 24);
+PIN(struct vmdev_fifo_io, 32);
+
+TEST(reg_has_no_implicit_padding)
+{
+	/* Every byte of struct vmdev_reg is a named field. */
+	ASSERT_EQ(60UL, offsetof(struct vmdev_reg, pad2));
+	ASSERT_EQ(40UL, offsetof(struct vmdev_reg, arg));
+	ASSERT_EQ(sizeof(((struct vmdev_reg *)0)->arg),
+		  sizeof(((struct vmdev_reg *)0)->arg.raw));
+}
+
+TEST(size_field_first)
+{
+	/* The extensible structs all start with their size. */
+	ASSERT_EQ(0UL, offsetof(struct vmdev_create_device, size));
+	ASSERT_EQ(0UL, offsetof(struct vmdev_device_id, size));
+	ASSERT_EQ(0UL, offsetof(struct vmdev_access_batch, size));
+	ASSERT_EQ(0UL, offsetof(struct vmdev_reg_io, size));
+	ASSERT_EQ(0UL, offsetof(struct vmdev_fifo_io, size));
+}
+
+TEST(ioctl_numbers_stable)
+{
+	ASSERT_EQ(0xAF00, (int)VMDEV_GET_API_VERSION);
+	ASSERT_EQ(0x01U, _IOC_NR(VMDEV_CREATE_DEVICE));
+	ASSERT_EQ(0x08U, _IOC_NR(VMDEV_FIFO_IO));
+	ASSERT_EQ(VMDEV_IOC_MAGIC, (int)_IOC_TYPE(VMDEV_ACCESS_BATCH));
+}
+
+TEST_HARNESS_MAIN
