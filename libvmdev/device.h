@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* What the I/O manager needs of a device beyond the public API. */
+#ifndef VMDEV_DEVICE_H
+#define VMDEV_DEVICE_H
+
+#include <stdbool.h>
+#include <vmdev/io.h>
+
+/* Take n references at once (one per range being registered). */
+void vmdev_device_get_n(struct vmdev_device *dev, unsigned long n);
+
+/*
+ * Call the device's read (write false) or write callback for one access,
+ * under the device's mutex if it is serialized. data is only read from
+ * for a write.
+ */
+int vmdev_device_access(struct vmdev_device *dev, enum vmdev_space space,
+			uint64_t base, uint64_t offset, void *data, size_t len,
+			bool write);
+
+#endif /* VMDEV_DEVICE_H */
