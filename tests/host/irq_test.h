@@ -3,7 +3,7 @@
  * Helpers shared by the interrupt host tests (irq_*.c): reading the
  * eventfds behind a vector the way a guest-side consumer would, and
  * counting the program's open file descriptors to catch leaked eventfds.
- * ASSERT_ERR and res_leaks() come from res_test.h.
+ * ASSERT_ERR and res_leaks() come from test_util.h.
  */
 #ifndef VMDEV_TESTS_IRQ_TEST_H
 #define VMDEV_TESTS_IRQ_TEST_H
@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <unistd.h>
 #include <vmdev/interrupt.h>
-#include "res_test.h"
+#include "test_util.h"
 
 /* How long a test waits for something that must not happen. */
 #define IRQ_QUIET_MS	200

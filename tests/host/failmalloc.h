@@ -11,8 +11,8 @@
  * AddressSanitizer's allocator when it is linked in, else to glibc's, so
  * free() stays matched. Include it in one test program only once.
  */
-#ifndef VMDEV_TESTS_RES_FAILMALLOC_H
-#define VMDEV_TESTS_RES_FAILMALLOC_H
+#ifndef VMDEV_TESTS_FAILMALLOC_H
+#define VMDEV_TESTS_FAILMALLOC_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -75,4 +75,4 @@ void *realloc(void *p, size_t size)
 				       __libc_realloc(p, size);
 }
 
-#endif /* VMDEV_TESTS_RES_FAILMALLOC_H */
+#endif /* VMDEV_TESTS_FAILMALLOC_H */

@@ -2,8 +2,8 @@
 /*
  * Helpers shared by the resource and allocator host tests (res_*.c).
  */
-#ifndef VMDEV_TESTS_RES_TEST_H
-#define VMDEV_TESTS_RES_TEST_H
+#ifndef VMDEV_TESTS_TEST_UTIL_H
+#define VMDEV_TESTS_TEST_UTIL_H
 
 #include <errno.h>
 
@@ -39,4 +39,4 @@ static inline int res_leaks(void)
 	ASSERT_EQ(__want, errno);					\
 } while (0)
 
-#endif /* VMDEV_TESTS_RES_TEST_H */
+#endif /* VMDEV_TESTS_TEST_UTIL_H */
