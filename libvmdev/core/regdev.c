@@ -203,3 +203,8 @@ u32 vmdev_rdev_dev_size(const struct vmdev_rdev *dev)
 {
 	return dev->dev_size;
 }
+
+u32 vmdev_rdev_reg_width(const struct vmdev_rdev *dev, u32 reg)
+{
+	return reg < dev->nr_regs ? dev->regs[reg].width : 0;
+}

@@ -122,5 +122,7 @@ u32 vmdev_rdev_irq_flags(const struct vmdev_rdev *dev, u32 line);
 u32 vmdev_rdev_nr_irqs(const struct vmdev_rdev *dev);
 int vmdev_rdev_doorbell_slot(const struct vmdev_rdev *dev, u32 reg);
 u32 vmdev_rdev_dev_size(const struct vmdev_rdev *dev);
+/* Width in bytes of register reg, 0 for an unknown index. */
+u32 vmdev_rdev_reg_width(const struct vmdev_rdev *dev, u32 reg);
 
 #endif /* VMDEV_CORE_REGDEV_H */

@@ -9,7 +9,8 @@
  * straight from a KVM vCPU run loop); an access that no register device
  * completes is reported as "slow path" for the VMM to handle.
  *
- * Extensibility: every ioctl argument starts with a __u32 size field that
+ * Extensibility: every ioctl argument except struct vmdev_access (a fixed
+ * record, also the element of a batch) starts with a __u32 size field that
  * userspace sets to sizeof() of the struct it was compiled with. The
  * kernel accepts a smaller size (fields past it read as zero) and a larger
  * size as long as the bytes it does not know are zero (else -E2BIG), and
@@ -76,6 +77,7 @@ struct vmdev_reg_target {
 	__u32 target;		/* W1C/W1S: index of the register changed */
 	__u32 flags;		/* VMDEV_TARGET_F_* */
 };
+
 #define VMDEV_TARGET_F_SELF	0	/* target is the register itself */
 #define VMDEV_TARGET_F_OTHER	1	/* target is arg.target.target */
 
@@ -115,6 +117,7 @@ struct vmdev_reg {
 	} arg;
 	__u32 pad2;		/* no implicit tail padding: must be zero */
 };
+
 #define VMDEV_SEL_NONE		0xffffU
 
 /*

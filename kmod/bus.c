@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bus follows KVM's I/O bus: a sorted array read under RCU and
+ * replaced as a whole on every change. Registering a device merges its
+ * (sorted) ranges into a copy of the array in one pass, which is also
+ * where every overlap is caught: once merged, two ranges that overlap are
+ * necessarily neighbours.
+ */
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "bus.h"
+
+/* The PIO space is the 16-bit x86 port space. */
+#define VMDEV_PIO_END	0x10000ULL
+
+/*
+ * A range or an access [base, base + len) must be non-empty, must not
+ * wrap, and must lie inside its address space.
+ */
+int vmdev_bus_check_extent(u32 space, u64 base, u64 len)
+{
+	u64 end;
+
+	if (!len || check_add_overflow(base, len, &end))
+		return -EINVAL;
+	switch (space) {
+	case VMDEV_SPACE_PIO:
+		return end <= VMDEV_PIO_END ? 0 : -EINVAL;
+	case VMDEV_SPACE_MMIO:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Order of the bus: by space, then by base. */
+static int key_cmp(u32 space_a, u64 base_a, u32 space_b, u64 base_b)
+{
+	if (space_a != space_b)
+		return space_a < space_b ? -1 : 1;
+	if (base_a != base_b)
+		return base_a < base_b ? -1 : 1;
+	return 0;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct vmdev_range *ra = a, *rb = b;
+
+	return key_cmp(ra->space, ra->base, rb->space, rb->base);
+}
+
+/*
+ * Validate the ranges of one request and sort them for the merge.
+ * Overlaps are left to vmdev_bus_with(), which sees them all at once.
+ */
+int vmdev_bus_check_ranges(struct vmdev_range *ranges, u32 n)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (ranges[i].pad)
+			return -EINVAL;
+		ret = vmdev_bus_check_extent(ranges[i].space, ranges[i].base,
+					     ranges[i].len);
+		if (ret)
+			return ret;
+	}
+	sort(ranges, n, sizeof(*ranges), range_cmp, NULL);
+	return 0;
+}
+
+static struct vmdev_bus_table *table_alloc(u32 nr)
+{
+	struct vmdev_bus_table *t;
+
+	t = kvmalloc(struct_size(t, ranges, nr), GFP_KERNEL_ACCOUNT);
+	if (t)
+		t->nr = nr;
+	return t;
+}
+
+/* Ranges in bus order: does next start before prev ends? */
+static bool overlaps(const struct vmdev_bus_range *prev,
+		     const struct vmdev_bus_range *next)
+{
+	return prev->space == next->space && next->base - prev->base < prev->len;
+}
+
+/*
+ * A new table holding old's ranges plus n sorted ranges of dev, or
+ * ERR_PTR(-EEXIST) if any two ranges of the result overlap (partly, at
+ * the same base, or one containing the other), or ERR_PTR(-ENOMEM).
+ */
+struct vmdev_bus_table *vmdev_bus_with(const struct vmdev_bus_table *old,
+				       const struct vmdev_range *ranges,
+				       u32 n, struct vmdev_device *dev)
+{
+	u32 nr_old = old ? old->nr : 0, i = 0, j = 0, k;
+	struct vmdev_bus_range *out;
+	struct vmdev_bus_table *t;
+
+	t = table_alloc(nr_old + n);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	for (k = 0; k < t->nr; k++) {
+		out = &t->ranges[k];
+		if (j == n || (i < nr_old &&
+			       key_cmp(old->ranges[i].space, old->ranges[i].base,
+				       ranges[j].space, ranges[j].base) < 0)) {
+			*out = old->ranges[i++];
+		} else {
+			out->base = ranges[j].base;
+			out->len = ranges[j].len;
+			out->space = ranges[j].space;
+			out->dev = dev;
+			j++;
+		}
+		if (k && overlaps(out - 1, out)) {
+			kvfree(t);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+	return t;
+}
+
+/*
+ * A new table without the n ranges of dev: NULL when nothing is left,
+ * else the table or ERR_PTR(-ENOMEM).
+ */
+struct vmdev_bus_table *vmdev_bus_without(const struct vmdev_bus_table *old,
+					  const struct vmdev_device *dev,
+					  u32 n)
+{
+	struct vmdev_bus_table *t;
+	u32 i, k = 0;
+
+	if (old->nr == n)
+		return NULL;
+	t = table_alloc(old->nr - n);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < old->nr && k < t->nr; i++) {
+		if (old->ranges[i].dev != dev)
+			t->ranges[k++] = old->ranges[i];
+	}
+	return t;
+}
+
+/* Free the table of a bus no reader can reach any more. */
+void vmdev_bus_destroy(struct vmdev_bus *bus)
+{
+	kvfree(rcu_dereference_protected(bus->table, true));
+	RCU_INIT_POINTER(bus->table, NULL);
+}
+
+/* Index of the last range at or before (space, addr) in bus order, or -1. */
+static int floor_index(const struct vmdev_bus_table *t, u32 space, u64 addr)
+{
+	int lo = 0, hi = t->nr;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		const struct vmdev_bus_range *r = &t->ranges[mid];
+
+		if (key_cmp(r->space, r->base, space, addr) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
+}
+
+/*
+ * The range holding the whole access [addr, addr + len), NULL when the
+ * access touches no range, ERR_PTR(-EINVAL) when it touches a range
+ * without fitting inside it (runs past its end, or starts before it).
+ * The access must have passed vmdev_bus_check_extent(). Call under
+ * rcu_read_lock(); the range is valid until rcu_read_unlock().
+ */
+const struct vmdev_bus_range *vmdev_bus_find(struct vmdev_bus *bus, u32 space,
+					     u64 addr, u32 len)
+{
+	const struct vmdev_bus_table *t = rcu_dereference(bus->table);
+	const struct vmdev_bus_range *r;
+	int i;
+
+	if (!t)
+		return NULL;
+	i = floor_index(t, space, addr);
+	if (i >= 0) {
+		r = &t->ranges[i];
+		if (r->space == space && addr - r->base < r->len)
+			return len <= r->len - (addr - r->base) ?
+			       r : ERR_PTR(-EINVAL);
+	}
+	/* The next range starts after addr: does the access reach it? */
+	if (i + 1 < (int)t->nr) {
+		r = &t->ranges[i + 1];
+		if (r->space == space && r->base - addr < len)
+			return ERR_PTR(-EINVAL);
+	}
+	return NULL;
+}

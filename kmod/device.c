@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Creating, destroying and resetting register devices. A create request
+ * is copied in with one copy per array (register map, links, interrupt
+ * lines, ranges), each bounded by its UAPI limit before anything is
+ * allocated; the map is validated and instantiated by the shared core.
+ */
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "context.h"
+#include "device.h"
+#include "ioctl.h"
+#include "uarg.h"
+
+static int check_create(const struct vmdev_create_device *arg)
+{
+	if (strnlen(arg->name, sizeof(arg->name)) == sizeof(arg->name))
+		return -EINVAL;
+	if (arg->nr_regs > VMDEV_MAX_REGS || arg->nr_links > VMDEV_MAX_LINKS ||
+	    arg->nr_irqs > VMDEV_MAX_IRQS ||
+	    arg->nr_ranges > VMDEV_MAX_DEV_RANGES)
+		return -E2BIG;
+	return 0;
+}
+
+static struct vmdev_device *device_alloc(const struct vmdev_create_device *arg)
+{
+	struct vmdev_device *dev;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL_ACCOUNT);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	strscpy(dev->name, arg->name, sizeof(dev->name));
+	return dev;
+}
+
+/* The core device of the request's map. */
+static int device_map(struct vmdev_device *dev,
+		      const struct vmdev_create_device *arg)
+{
+	struct vmdev_rdev_desc desc = {
+		.flags = arg->flags,
+		.dev_size = arg->dev_size,
+		.nr_regs = arg->nr_regs,
+		.nr_links = arg->nr_links,
+		.nr_irqs = arg->nr_irqs,
+	};
+	struct vmdev_reg *regs;
+	struct vmdev_link *links;
+	struct vmdev_irq *irqs;
+	int ret;
+
+	regs = vmdev_uarg_dup_array(arg->regs, arg->nr_regs, sizeof(*regs));
+	if (IS_ERR(regs))
+		return PTR_ERR(regs);
+	links = vmdev_uarg_dup_array(arg->links, arg->nr_links, sizeof(*links));
+	ret = PTR_ERR_OR_ZERO(links);
+	if (ret)
+		goto free_regs;
+	irqs = vmdev_uarg_dup_array(arg->irqs, arg->nr_irqs, sizeof(*irqs));
+	ret = PTR_ERR_OR_ZERO(irqs);
+	if (ret)
+		goto free_links;
+	desc.regs = regs;
+	desc.links = links;
+	desc.irqs = irqs;
+	ret = vmdev_rdev_create(&desc, &dev->rdev);
+	kvfree(irqs);
+free_links:
+	kvfree(links);
+free_regs:
+	kvfree(regs);
+	return ret;
+}
+
+/* The request's ranges, in one copy, validated and put in bus order. */
+static int device_ranges(struct vmdev_device *dev,
+			 const struct vmdev_create_device *arg)
+{
+	if (copy_from_user(dev->ranges, u64_to_user_ptr(arg->ranges),
+			   arg->nr_ranges * sizeof(*dev->ranges)))
+		return -EFAULT;
+	dev->nr_ranges = arg->nr_ranges;
+	return vmdev_bus_check_ranges(dev->ranges, dev->nr_ranges);
+}
+
+static struct vmdev_device *device_create(const struct vmdev_create_device *arg)
+{
+	struct vmdev_device *dev;
+	int ret;
+
+	ret = check_create(arg);
+	if (ret)
+		return ERR_PTR(ret);
+	dev = device_alloc(arg);
+	if (IS_ERR(dev))
+		return dev;
+	ret = device_ranges(dev, arg);
+	if (!ret)
+		ret = device_map(dev, arg);
+	if (ret) {
+		vmdev_device_free(dev);
+		return ERR_PTR(ret);
+	}
+	return dev;
+}
+
+void vmdev_device_free(struct vmdev_device *dev)
+{
+	if (dev->rdev)
+		vmdev_rdev_destroy(dev->rdev);
+	kfree(dev);
+}
+
+long vmdev_ioctl_create_device(struct vmdev_ctx *ctx, void __user *uarg)
+{
+	struct vmdev_create_device __user *ucreate = uarg;
+	struct vmdev_create_device arg;
+	struct vmdev_device *dev;
+	int ret;
+
+	ret = vmdev_uarg_get(&arg, VMDEV_CREATE_DEVICE_SIZE_VER0, uarg);
+	if (ret)
+		return ret;
+	dev = device_create(&arg);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	/* id is the only output, and every version of the struct holds it. */
+	ret = vmdev_ctx_add(ctx, dev, &ucreate->id);
+	if (ret)
+		vmdev_device_free(dev);
+	return ret;
+}
+
+long vmdev_ioctl_destroy_device(struct vmdev_ctx *ctx, void __user *uarg)
+{
+	struct vmdev_device_id arg;
+	int ret;
+
+	ret = vmdev_uarg_get(&arg, VMDEV_DEVICE_ID_SIZE_VER0, uarg);
+	if (ret)
+		return ret;
+	return vmdev_ctx_remove(ctx, arg.id);
+}
+
+static int reset(struct vmdev_device *dev, void *arg,
+		 struct vmdev_rdev_events *ev)
+{
+	vmdev_rdev_reset(dev->rdev, ev);
+	return 0;
+}
+
+long vmdev_ioctl_reset_device(struct vmdev_ctx *ctx, void __user *uarg)
+{
+	struct vmdev_device_id arg;
+	int ret;
+
+	ret = vmdev_uarg_get(&arg, VMDEV_DEVICE_ID_SIZE_VER0, uarg);
+	if (ret)
+		return ret;
+	return vmdev_ctx_call(ctx, arg.id, reset, NULL);
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fast path: one guest access, from its address to the register
+ * device that completes it. No lock but the device's own (inside the
+ * core): the bus and the device are read under RCU. Every way accesses
+ * reach the bus (the access ioctls today, a vCPU run loop later) goes
+ * through vmdev_dispatch().
+ */
+#include <linux/rcupdate.h>
+#include <linux/vmdev.h>
+
+#include "context.h"
+#include "device.h"
+#include "dispatch.h"
+#include "notify.h"
+
+static int device_access(struct vmdev_device *dev, u64 offset, u32 len,
+			 bool write, u64 *data)
+{
+	struct vmdev_rdev_events ev;
+	int ret;
+
+	ret = vmdev_rdev_access(dev->rdev, offset, len, write, data, &ev);
+	if (ret == 0) {
+		atomic64_inc(&dev->stats.fast);
+		ret = VMDEV_RESULT_DONE;
+	} else if (ret == VMDEV_RDEV_SLOW) {
+		atomic64_inc(&dev->stats.slow);
+		ret = VMDEV_RESULT_SLOW;
+	} else {
+		return ret;
+	}
+	vmdev_notify(dev, &ev);
+	return ret;
+}
+
+/*
+ * Complete an access of len (1..8) bytes at addr in space: reads store
+ * the value in *data, writes take the low len bytes of *data. Returns
+ * VMDEV_RESULT_DONE, VMDEV_RESULT_SLOW (no device claims the address, or
+ * the device leaves it to the VMM; *data untouched) or -EINVAL (bad
+ * space or length, an access outside its space, or one that touches a
+ * range without fitting inside it).
+ */
+int vmdev_dispatch(struct vmdev_ctx *ctx, u32 space, u64 addr, u32 len,
+		   bool write, u64 *data)
+{
+	const struct vmdev_bus_range *r;
+	int ret;
+
+	if (len > sizeof(*data) || vmdev_bus_check_extent(space, addr, len))
+		return -EINVAL;
+	rcu_read_lock();
+	r = vmdev_bus_find(&ctx->bus, space, addr, len);
+	if (IS_ERR(r)) {
+		ret = PTR_ERR(r);
+	} else if (!r) {
+		atomic64_inc(&ctx->unclaimed);
+		ret = VMDEV_RESULT_SLOW;
+	} else {
+		ret = device_access(r->dev, addr - r->base, len, write, data);
+	}
+	rcu_read_unlock();
+	return ret;
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmdev: an in-kernel PIO/MMIO bus of declarative register devices for
+ * virtual machine monitors, reached through /dev/vmdev.
+ *
+ * Init steps run in order and are undone in reverse order by exit (and,
+ * once there is more than one, by unwind labels on failure).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/vmdev.h>
+
+#include "chardev.h"
+
+static int __init vmdev_init(void)
+{
+	int ret;
+
+	ret = vmdev_chardev_init();
+	if (ret)
+		return ret;
+	pr_info("loaded, API version %d\n", VMDEV_API_VERSION);
+	return 0;
+}
+
+static void __exit vmdev_exit(void)
+{
+	vmdev_chardev_uninit();
+}
+
+module_init(vmdev_init);
+module_exit(vmdev_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("In-kernel PIO/MMIO register devices for VMMs");
+MODULE_AUTHOR("The vmdev authors");
