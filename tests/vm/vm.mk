@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The test VM (Documentation/testing.rst). Every tests/kmod/*.c is one
+# kselftest-harness program for the module, linked statically into
+# $(O)/tests/vm/ to run inside the VM; the demo is $(O)/vm/vmdev-demo.
+# Per kernel of the matrix, $(O)/vm/<kver>/ holds an initramfs with the
+# tests and the demo, and one with the demo alone.
+#
+#   make check-vm                       every kernel of the matrix
+#   make vm-test [KVER=...] [T=a,b]     one kernel, all or some programs
+#   make vm-shell [KVER=...]            a shell in the test VM
+#   make demo [KVER=...]                the demo, on the terminal
+#
+# KVER defaults to the first kernel of the matrix; VM_TIMEOUT bounds one
+# boot, VM_PROG_TIMEOUT one program inside it (seconds; the defaults are
+# tests/vm/run-vm.sh's).
+
+VM_TEST_SRCS	:= $(sort $(wildcard tests/kmod/*.c))
+VM_TESTS	:= $(VM_TEST_SRCS:tests/kmod/%.c=$(O)/tests/vm/%)
+VM_DEMO		:= $(O)/vm/vmdev-demo
+VM_LDFLAGS	:= -static -pthread
+# liburcu-memb's shared object pulls in liburcu-common itself; its static
+# archive leaves that to the link.
+VM_LDLIBS	:= $(LIB_LDLIBS) -lurcu-common
+# Resolved once, on first use (the matrix asks the package archive).
+VM_KVER		= $(eval VM_KVER := $(if $(filter command line environment,\
+		  $(origin KVER)),$(KVER),$(firstword $(MATRIX))))$(VM_KVER)
+VM_RUN		:= $(TOP)/tests/vm/run-vm.sh \
+		   $(if $(VM_TIMEOUT),-T $(VM_TIMEOUT)) \
+		   $(if $(VM_PROG_TIMEOUT),-t $(VM_PROG_TIMEOUT))
+VM_IMAGE_DEPS	:= tests/vm/mkinitramfs.sh tests/vm/init
+
+# Programs that run test guests on the VM's nested KVM link the mini VMM
+# (Documentation/guests.rst) from an archive, so that the others pull in
+# nothing of it. Needs tests/guest/guest.mk included before this file.
+VM_GUEST_A	:= $(if $(GUEST_VMM_OBJS),$(O)/tests/vm/libguestvmm.a)
+VM_GUEST_CFLAGS	:= $(if $(GUEST_VMM_OBJS),-I$(TOP)/tests/guest)
+
+$(O)/tests/vm/libguestvmm.a: $(GUEST_VMM_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(O)/tests/vm/%: tests/kmod/%.c $(VM_GUEST_A) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(VM_GUEST_CFLAGS) -MMD -MP $(VM_LDFLAGS) \
+		-o $@ $< $(VM_GUEST_A) $(LIB_A) $(VM_LDLIBS)
+
+$(VM_DEMO): tests/vm/demo.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -I$(TOP)/libvmdev/devices -MMD -MP $(VM_LDFLAGS) \
+		-o $@ $< $(LIB_A) $(VM_LDLIBS)
+
+$(O)/vm/%/initramfs.cpio: $(O)/kmod/%/vmdev.ko $(VM_TESTS) $(VM_DEMO) \
+			  $(VM_IMAGE_DEPS)
+	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO) \
+		$(VM_TESTS)
+
+$(O)/vm/%/demo.cpio: $(O)/kmod/%/vmdev.ko $(VM_DEMO) $(VM_IMAGE_DEPS)
+	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO)
+
+.PHONY: vm-tests vm-test vm-shell
+vm-tests: $(VM_TESTS) $(VM_DEMO)
+tests: vm-tests
+
+VM_NEED_KVER	= @[ -n "$(VM_KVER)" ] || { \
+		  echo "no kernel for the test VM: run 'make deps'" >&2; exit 1; }
+VM_IMAGES	= $(O)/vm/$(VM_KVER)
+
+# A kernel whose module, programs or image do not build, or whose VM does
+# not even start, fails as a whole; the other kernels still run.
+check-vm:
+	@ks="$(MATRIX)"; [ -n "$$ks" ] || { echo "no matrix" >&2; exit 1; }; \
+	mkdir -p $(O)/results; st=0; \
+	for k in $$ks; do \
+		res=$(O)/results/vm-$$k.res; img=$(O)/vm/$$k/initramfs.cpio; \
+		rm -f $$res; \
+		if ! $(MAKE) --no-print-directory $$img; then \
+			echo "fail vm/$$k/build (vmdev.ko, programs or" \
+				"initramfs)" > $$res; \
+		else \
+			$(VM_RUN) -r $$res -l $(O)/vm-logs/$$k $$k $$img || st=1; \
+		fi; \
+		[ -s $$res ] || \
+			echo "fail vm/$$k/run (no result: see above)" > $$res; \
+		! grep -q '^fail' $$res || st=1; \
+	done; \
+	exit $$st
+
+vm-test:
+	$(VM_NEED_KVER)
+	@$(MAKE) --no-print-directory $(VM_IMAGES)/initramfs.cpio
+	@$(VM_RUN) $(if $(T),-p $(T)) -r $(O)/results/vm-$(VM_KVER).res \
+		-l $(O)/vm-logs/$(VM_KVER) $(VM_KVER) $(VM_IMAGES)/initramfs.cpio
+
+vm-shell:
+	$(VM_NEED_KVER)
+	@$(MAKE) --no-print-directory $(VM_IMAGES)/initramfs.cpio
+	@$(VM_RUN) -m shell $(VM_KVER) $(VM_IMAGES)/initramfs.cpio
+
+demo: deps
+	$(VM_NEED_KVER)
+	@$(MAKE) --no-print-directory $(VM_IMAGES)/demo.cpio
+	@$(VM_RUN) -m demo -l $(O)/vm-logs/$(VM_KVER)-demo \
+		$(VM_KVER) $(VM_IMAGES)/demo.cpio
+
+-include $(VM_TESTS:=.d) $(VM_DEMO).d

@@ -1,0 +1,97 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot one kernel of the matrix in the test VM and judge the run:
+#   run-vm.sh [-m tests|demo|shell] [-p PROG,...] [-r RESULT-FILE]
+#             [-l LOG-BASE] [-T VM-SECONDS] [-t PROG-SECONDS] KVER INITRAMFS
+# qemu (TCG, -cpu max so that kvm_amd loads inside) runs tests/vm/init
+# from INITRAMFS: the programs (-p, default all), the demo alone, or a
+# shell on the terminal. The console goes to LOG-BASE.log, the result
+# channel (ttyS1) to LOG-BASE.out, shown here as it comes, qemu's errors
+# to LOG-BASE.qemu; then tests/vm/judge.sh turns them into results.
+# -T bounds the whole boot (default 300 seconds), -t each program inside
+# it (default 120): a program stuck in userspace is killed and the run
+# goes on, a kernel stuck for good ends with qemu killed.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=${VMDEV_CACHE:-/var/cache/vmdev}
+usage="usage: run-vm.sh [-m tests|demo|shell] [-p PROG,...] [-r RESULT-FILE]
+	[-l LOG-BASE] [-T VM-SECONDS] [-t PROG-SECONDS] KVER INITRAMFS"
+mode=tests progs='' res='' logbase=''
+vm_timeout=300 prog_timeout=120
+while getopts hm:p:r:l:T:t: opt; do
+	case $opt in
+	h) echo "$usage"; exit 0 ;;
+	m) mode=$OPTARG ;;
+	p) progs=$OPTARG ;;
+	r) res=$OPTARG ;;
+	l) logbase=$OPTARG ;;
+	T) vm_timeout=$OPTARG ;;
+	t) prog_timeout=$OPTARG ;;
+	*) echo "$usage" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# = 2 ] || { echo "$usage" >&2; exit 2; }
+kver=$1 initrd=$2
+case $mode in tests | demo | shell) ;; *) echo "$usage" >&2; exit 2 ;; esac
+# The names go on the kernel command line.
+case $progs in *[!A-Za-z0-9_.,-]*) echo "$usage" >&2; exit 2 ;; esac
+
+kernel=$cache/kernels/$kver/root/boot/vmlinuz-$kver
+for f in "$kernel" "$initrd"; do
+	[ -f "$f" ] || {
+		echo "run-vm: $f: not found (run 'make deps')" >&2
+		exit 1
+	}
+done
+: "${logbase:=$top/build/vm-logs/$kver}"
+mkdir -p "$(dirname "$logbase")"
+log=$logbase.log out=$logbase.out qerr=$logbase.qemu
+
+# panic=-1 with -no-reboot: a panic ends qemu at once. An oops does not
+# panic (no oops=panic): the run goes on, so the log shows what the oops
+# broke next, and the console check below fails the run all the same.
+append="console=ttyS0 printk.time=1 panic=-1 vmtest.mode=$mode"
+append="$append vmtest.timeout=$prog_timeout"
+[ -z "$progs" ] || append="$append vmtest.run=$progs"
+# TCG's TSC runs at a constant rate but qemu will not say so unless
+# forced; PREEMPT_RT's kvm refuses to load without constant_tsc.
+set -- -machine q35 -accel tcg -cpu max,+invtsc,x-force-features=on \
+	-smp 2 -m 2048 \
+	-nodefaults -nographic -no-reboot \
+	-kernel "$kernel" -initrd "$initrd" -append "$append"
+
+if [ "$mode" = shell ]; then
+	exec qemu-system-x86_64 "$@" -serial mon:stdio -serial null
+fi
+
+# ---- boot, showing the result channel as it comes ---------------------
+: > "$log"
+: > "$out"
+start=$(date +%s)
+timeout -k 10 "$vm_timeout" qemu-system-x86_64 "$@" -monitor none \
+	-serial "file:$log" -serial "file:$out" < /dev/null 2> "$qerr" &
+qpid=$!
+# timeout(1) runs qemu in a process group of its own, out of reach of
+# the terminal's ^C: pass it on.
+trap 'kill $qpid 2>/dev/null; wait $qpid; exit 130' INT TERM HUP
+tail -n +1 -f --pid=$qpid "$out" &
+tpid=$!
+wait $qpid
+qrc=$?
+wait $tpid
+trap - INT TERM HUP
+secs=$(($(date +%s) - start))
+# Forcing invtsc (above) is expected to warn.
+grep -v "TCG doesn't support requested feature: CPUID.80000007H:EDX.invtsc" \
+	"$qerr" >&2
+# The serial console ends its lines with \r\n; the firmware clears the
+# screen with escape sequences.
+sed -i -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' "$log"
+echo "run-vm: $kver: qemu exited ($qrc) after ${secs}s; console log: $log"
+
+exec "$here/judge.sh" -m "$mode" ${progs:+-p "$progs"} ${res:+-r "$res"} \
+	-q "$qrc" -T "$vm_timeout" "$kver" "$initrd" "$logbase"
