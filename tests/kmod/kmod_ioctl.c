@@ -29,8 +29,8 @@ TEST_F(ctx, api_version)
 TEST_F(ctx, unknown_commands)
 {
 	static const unsigned long cmds[] = {
-		_IO(VMDEV_IOC_MAGIC, 0x09),
-		_IOWR(VMDEV_IOC_MAGIC, 0x09, struct vmdev_device_id),
+		_IO(VMDEV_IOC_MAGIC, 0x0f),
+		_IOWR(VMDEV_IOC_MAGIC, 0x0f, struct vmdev_device_id),
 		_IO(VMDEV_IOC_MAGIC, 0x7f),
 		_IO(VMDEV_IOC_MAGIC, 0xff),
 		_IO(VMDEV_IOC_MAGIC + 1, 0x00),
