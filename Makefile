@@ -58,6 +58,7 @@ deps:
 include $(TOP)/kmod/kmod.mk
 include $(TOP)/libvmdev/lib.mk
 include $(TOP)/tests/host/host.mk
+include $(TOP)/tests/guest/guest.mk
 include $(TOP)/tests/vm/vm.mk
 -include $(TOP)/tests/bench/bench.mk
 

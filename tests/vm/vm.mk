@@ -16,7 +16,11 @@
 # tests/vm/run-vm.sh's).
 
 VM_TEST_SRCS	:= $(sort $(wildcard tests/kmod/*.c))
-VM_TESTS	:= $(VM_TEST_SRCS:tests/kmod/%.c=$(O)/tests/vm/%)
+# The guest tests of the host (tests/host/guest_*.c) run under nested KVM
+# in the VM too.
+VM_GUEST_TESTS	:= $(patsubst tests/host/%.c,$(O)/tests/vm/%,\
+		   $(sort $(wildcard tests/host/guest_*.c)))
+VM_TESTS	:= $(VM_TEST_SRCS:tests/kmod/%.c=$(O)/tests/vm/%) $(VM_GUEST_TESTS)
 VM_DEMO		:= $(O)/vm/vmdev-demo
 VM_LDFLAGS	:= -static -pthread
 # liburcu-memb's shared object pulls in liburcu-common itself; its static
@@ -40,10 +44,15 @@ $(O)/tests/vm/libguestvmm.a: $(GUEST_VMM_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+VM_LINK_TEST	= @mkdir -p $(@D) && \
+		  $(CC) $(TEST_CFLAGS) $(VM_GUEST_CFLAGS) -MMD -MP $(VM_LDFLAGS) \
+		  -o $@ $< $(VM_GUEST_A) $(LIB_A) $(VM_LDLIBS)
+
+$(VM_GUEST_TESTS): $(O)/tests/vm/%: tests/host/%.c $(VM_GUEST_A) $(LIB_A)
+	$(VM_LINK_TEST)
+
 $(O)/tests/vm/%: tests/kmod/%.c $(VM_GUEST_A) $(LIB_A)
-	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $(VM_GUEST_CFLAGS) -MMD -MP $(VM_LDFLAGS) \
-		-o $@ $< $(VM_GUEST_A) $(LIB_A) $(VM_LDLIBS)
+	$(VM_LINK_TEST)
 
 $(VM_DEMO): tests/vm/demo.c $(LIB_A)
 	@mkdir -p $(@D)

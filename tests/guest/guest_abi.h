@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between the test guests and the mini VMM that runs them:
+ * guest-physical memory layout, GDT selectors, the exit port, result
+ * codes and each guest's parameter block. Included by the guest sources
+ * (assembler) and by the C side, so both read the same numbers.
+ *
+ * Documentation/guests.rst describes the guests and this layout.
+ */
+#ifndef VMDEV_TESTS_GUEST_ABI_H
+#define VMDEV_TESTS_GUEST_ABI_H
+
+/* ---- Memory (one slot at guest-physical 0) -------------------------- */
+#define GUEST_MEM_SIZE		0x200000	/* 2 MiB */
+#define GUEST_GDT_ADDR		0x1000		/* written by the VMM */
+#define GUEST_PT_ADDR		0x2000		/* long mode page tables */
+#define GUEST_PT_SIZE		0x6000		/* PML4, PDPT, 4 PDs */
+#define GUEST_PARAM_ADDR	0x8000		/* parameter block */
+#define GUEST_PARAM_SIZE	0x8000
+#define GUEST_LOAD_ADDR		0x10000		/* image, entry at its start */
+#define GUEST_IMAGE_MAX		0x70000
+#define GUEST_DATA_ADDR		0x80000		/* buffers the VMM fills/reads */
+#define GUEST_DATA_SIZE		0x100000
+#define GUEST_STACK_TOP		0x200000	/* initial stack pointer */
+
+/* Long mode identity-maps the first 4 GiB with 2 MiB pages. */
+#define GUEST_PT_MAPPED		0x100000000
+
+/* GDT selectors (the VMM's GDT at GUEST_GDT_ADDR). */
+#define GUEST_SEL_CODE32	0x08
+#define GUEST_SEL_DATA		0x10
+#define GUEST_SEL_CODE64	0x18
+
+/*
+ * A write of any size to this port ends the run; its value is the
+ * guest's result: GUEST_PASS or a failure code below.
+ */
+#define GUEST_PORT_EXIT		0x5f0
+
+#define GUEST_PASS		0
+#define GUEST_FAIL_MISMATCH	0x100	/* a value read differs */
+#define GUEST_FAIL_BADPARAM	0x200	/* parameter block out of range */
+#define GUEST_FAIL_TIMEOUT	0x300	/* a bounded wait ran out */
+#define GUEST_FAIL_EXCEPTION	0x1000	/* | vector: unexpected vector */
+
+/* ---- probe: minimal behaviours that exercise the VMM itself ---------- */
+#define GUEST_PROBE_EXIT	0	/* exit with .value */
+#define GUEST_PROBE_UD		1	/* execute ud2 */
+#define GUEST_PROBE_HALT	2	/* sti; hlt forever */
+#define GUEST_PROBE_OUT		3	/* outl .value to port .port, exit 0 */
+#define GUEST_PROBE_IN		4	/* inl port .port, exit with it */
+#define GUEST_PROBE_SHUTDOWN	5	/* empty IDT, then int3: triple fault */
+
+#define PROBE_OP		0	/* u32 GUEST_PROBE_* */
+#define PROBE_PORT		4	/* u32 */
+#define PROBE_VALUE		8	/* u32 */
+
+/* ---- access: a table of single accesses, every size and direction ---- */
+#define GUEST_SPACE_PIO		0	/* as VMDEV_SPACE_* */
+#define GUEST_SPACE_MMIO	1
+
+#define ACCESS_NR_OPS		0	/* u32 entries in the table */
+#define ACCESS_DONE		4	/* u32 out: entries executed */
+#define ACCESS_FAILED		8	/* u32 out: first mismatch index + 1 */
+#define ACCESS_OPS		16	/* struct guest_access_op[] */
+
+#define ACCESS_OP_SPACE		0	/* u8 GUEST_SPACE_* */
+#define ACCESS_OP_SIZE		1	/* u8 1, 2, 4 or 8 (MMIO only) */
+#define ACCESS_OP_WRITE		2	/* u8 1: write .value */
+#define ACCESS_OP_CHECK		3	/* u8 1: a read must return .value */
+#define ACCESS_OP_ADDR		8	/* u64 port or physical address */
+#define ACCESS_OP_VALUE		16	/* u64 written or expected */
+#define ACCESS_OP_GOT		24	/* u64 out: value read */
+#define ACCESS_OP_SIZEOF	32
+
+#define ACCESS_MAX_OPS	((GUEST_PARAM_SIZE - ACCESS_OPS) / ACCESS_OP_SIZEOF)
+
+/* ---- strio: one rep ins / rep outs ----------------------------------- */
+#define STRIO_PORT		0	/* u32 */
+#define STRIO_SIZE		4	/* u32 element size: 1, 2 or 4 */
+#define STRIO_COUNT		8	/* u32 elements (ecx) */
+#define STRIO_WRITE		12	/* u32 1: rep outs (memory to port) */
+#define STRIO_BUF		16	/* u32 guest-physical buffer */
+#define STRIO_ECX		20	/* u32 out: ecx after the instruction */
+#define STRIO_END		24	/* u32 out: esi/edi after it */
+
+/* ---- uart: print a text through a 16550 the way a driver does --------- */
+#define UART_BASE		0	/* u32 base port (0x3f8) */
+#define UART_LEN		4	/* u32 bytes of text */
+#define UART_TEXT		8	/* u32 guest-physical address of text */
+#define UART_POLL_MAX		12	/* u32 LSR reads allowed per wait */
+#define UART_DIVISOR		16	/* u32 divisor latch to program */
+#define UART_LCR_OUT		20	/* u32 out: LCR read back at the end */
+#define UART_DIVISOR_OUT	24	/* u32 out: divisor latch read back */
+#define UART_SCR_OUT		28	/* u32 out: scratch register read back */
+#define UART_POLLS		32	/* u32 out: LSR reads in total */
+
+#define UART_LCR_8N1		0x03
+#define UART_MCR_DTR_RTS_OUT2	0x0b
+#define UART_FCR_ENABLE_CLEAR	0x07
+#define UART_SCR_PATTERN	0xa5
+
+/* ---- uart_irq: interrupt-driven transmit through the 16550 ---------- */
+#define UIRQ_BASE		0	/* u32 base port (0x3f8) */
+#define UIRQ_LEN		4	/* u32 bytes of text */
+#define UIRQ_TEXT		8	/* u32 guest-physical address of text */
+#define UIRQ_PIN		12	/* u32 PIC pin of the UART (COM1: 4) */
+#define UIRQ_BURST		16	/* u32 most bytes sent per interrupt */
+#define UIRQ_IRQS		20	/* u32 out: interrupts taken */
+#define UIRQ_IDLE		24	/* u32 out: ones with nothing pending */
+#define UIRQ_BAD_IIR		28	/* u32 out: ones whose IIR was not THRI */
+#define UIRQ_SENT		32	/* u32 out: bytes written to THR */
+#define UIRQ_FULL		36	/* u32 out: bursts cut short by LSR */
+
+/* ---- irq: a device interrupt through the in-kernel irqchip ---------- */
+#define GUEST_IRQ_PIC		0	/* 8259 pair, vectors 0x20-0x2f */
+#define GUEST_IRQ_IOAPIC	1	/* IOAPIC + LAPIC, vector 0x40 + pin */
+
+#define GUEST_IRQ_PIC_BASE	0x20	/* vector of PIC pin 0 */
+#define GUEST_IRQ_IOAPIC_BASE	0x40	/* vector of IOAPIC pin 0 */
+#define GUEST_IRQ_PIC_PINS	16
+#define GUEST_IRQ_PIC_CASCADE	2	/* the slave's pin on the master */
+#define GUEST_IRQ_IOAPIC_PINS	24
+#define GUEST_IRQ_MAX_ROUNDS	16
+
+/*
+ * The device the irq guest drives: three 32-bit registers from
+ * .dev_port: STATUS (read; write 1 to clear), ENABLE, SET (write 1 to
+ * raise status bit 0). Its line is asserted while STATUS & ENABLE.
+ */
+#define IRQDEV_STATUS		0
+#define IRQDEV_ENABLE		4
+#define IRQDEV_SET		8
+#define IRQDEV_SIZE		12
+
+#define IRQ_CTRL		0	/* u32 GUEST_IRQ_PIC / _IOAPIC */
+#define IRQ_LEVEL		4	/* u32 1: level-triggered line */
+#define IRQ_PIN			8	/* u32 PIC IRQ / IOAPIC pin */
+#define IRQ_DEV_PORT		12	/* u32 base port of the device */
+#define IRQ_ROUNDS		16	/* u32 raise, take, clear cycles */
+#define IRQ_FIRES		20	/* u32 level: entries before clearing */
+#define IRQ_SETTLE		24	/* u32 STATUS reads after each round */
+#define IRQ_COUNT		28	/* u32 out: interrupts taken */
+#define IRQ_SPURIOUS		32	/* u32 out: entries with nothing pending */
+#define IRQ_CLEARED		36	/* u32 handler state: source cleared */
+#define IRQ_PER_ROUND		40	/* u32[GUEST_IRQ_MAX_ROUNDS] out */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#include <stddef.h>
+
+struct guest_probe_params {
+	uint32_t op;
+	uint32_t port;
+	uint32_t value;
+};
+
+struct guest_access_op {
+	uint8_t space;
+	uint8_t size;
+	uint8_t write;
+	uint8_t check;
+	uint32_t pad;
+	uint64_t addr;
+	uint64_t value;
+	uint64_t got;
+};
+
+struct guest_access_params {
+	uint32_t nr_ops;
+	uint32_t done;
+	uint32_t failed;
+	uint32_t pad;
+	struct guest_access_op ops[];
+};
+
+struct guest_strio_params {
+	uint32_t port;
+	uint32_t size;
+	uint32_t count;
+	uint32_t write;
+	uint32_t buf;
+	uint32_t ecx;
+	uint32_t end;
+};
+
+struct guest_uart_params {
+	uint32_t base;
+	uint32_t len;
+	uint32_t text;
+	uint32_t poll_max;
+	uint32_t divisor;
+	uint32_t lcr_out;
+	uint32_t divisor_out;
+	uint32_t scr_out;
+	uint32_t polls;
+};
+
+struct guest_uart_irq_params {
+	uint32_t base;
+	uint32_t len;
+	uint32_t text;
+	uint32_t pin;
+	uint32_t burst;
+	uint32_t irqs;
+	uint32_t idle;
+	uint32_t bad_iir;
+	uint32_t sent;
+	uint32_t full;
+};
+
+struct guest_irq_params {
+	uint32_t ctrl;
+	uint32_t level;
+	uint32_t pin;
+	uint32_t dev_port;
+	uint32_t rounds;
+	uint32_t fires;
+	uint32_t settle;
+	uint32_t count;
+	uint32_t spurious;
+	uint32_t cleared;
+	uint32_t per_round[GUEST_IRQ_MAX_ROUNDS];
+};
+
+/* The offsets above are what the guests use: keep both in step. */
+#define GUEST_ABI_CHECK(type, field, off) \
+	_Static_assert(offsetof(struct type, field) == (off), #type "." #field)
+
+GUEST_ABI_CHECK(guest_probe_params, op, PROBE_OP);
+GUEST_ABI_CHECK(guest_probe_params, port, PROBE_PORT);
+GUEST_ABI_CHECK(guest_probe_params, value, PROBE_VALUE);
+GUEST_ABI_CHECK(guest_access_params, nr_ops, ACCESS_NR_OPS);
+GUEST_ABI_CHECK(guest_access_params, done, ACCESS_DONE);
+GUEST_ABI_CHECK(guest_access_params, failed, ACCESS_FAILED);
+GUEST_ABI_CHECK(guest_access_params, ops, ACCESS_OPS);
+GUEST_ABI_CHECK(guest_access_op, space, ACCESS_OP_SPACE);
+GUEST_ABI_CHECK(guest_access_op, size, ACCESS_OP_SIZE);
+GUEST_ABI_CHECK(guest_access_op, write, ACCESS_OP_WRITE);
+GUEST_ABI_CHECK(guest_access_op, check, ACCESS_OP_CHECK);
+GUEST_ABI_CHECK(guest_access_op, addr, ACCESS_OP_ADDR);
+GUEST_ABI_CHECK(guest_access_op, value, ACCESS_OP_VALUE);
+GUEST_ABI_CHECK(guest_access_op, got, ACCESS_OP_GOT);
+_Static_assert(sizeof(struct guest_access_op) == ACCESS_OP_SIZEOF,
+	       "guest_access_op size");
+GUEST_ABI_CHECK(guest_strio_params, port, STRIO_PORT);
+GUEST_ABI_CHECK(guest_strio_params, size, STRIO_SIZE);
+GUEST_ABI_CHECK(guest_strio_params, count, STRIO_COUNT);
+GUEST_ABI_CHECK(guest_strio_params, write, STRIO_WRITE);
+GUEST_ABI_CHECK(guest_strio_params, buf, STRIO_BUF);
+GUEST_ABI_CHECK(guest_strio_params, ecx, STRIO_ECX);
+GUEST_ABI_CHECK(guest_strio_params, end, STRIO_END);
+GUEST_ABI_CHECK(guest_uart_params, base, UART_BASE);
+GUEST_ABI_CHECK(guest_uart_params, len, UART_LEN);
+GUEST_ABI_CHECK(guest_uart_params, text, UART_TEXT);
+GUEST_ABI_CHECK(guest_uart_params, poll_max, UART_POLL_MAX);
+GUEST_ABI_CHECK(guest_uart_params, divisor, UART_DIVISOR);
+GUEST_ABI_CHECK(guest_uart_params, lcr_out, UART_LCR_OUT);
+GUEST_ABI_CHECK(guest_uart_params, divisor_out, UART_DIVISOR_OUT);
+GUEST_ABI_CHECK(guest_uart_params, scr_out, UART_SCR_OUT);
+GUEST_ABI_CHECK(guest_uart_params, polls, UART_POLLS);
+GUEST_ABI_CHECK(guest_uart_irq_params, base, UIRQ_BASE);
+GUEST_ABI_CHECK(guest_uart_irq_params, len, UIRQ_LEN);
+GUEST_ABI_CHECK(guest_uart_irq_params, text, UIRQ_TEXT);
+GUEST_ABI_CHECK(guest_uart_irq_params, pin, UIRQ_PIN);
+GUEST_ABI_CHECK(guest_uart_irq_params, burst, UIRQ_BURST);
+GUEST_ABI_CHECK(guest_uart_irq_params, irqs, UIRQ_IRQS);
+GUEST_ABI_CHECK(guest_uart_irq_params, idle, UIRQ_IDLE);
+GUEST_ABI_CHECK(guest_uart_irq_params, bad_iir, UIRQ_BAD_IIR);
+GUEST_ABI_CHECK(guest_uart_irq_params, sent, UIRQ_SENT);
+GUEST_ABI_CHECK(guest_uart_irq_params, full, UIRQ_FULL);
+GUEST_ABI_CHECK(guest_irq_params, ctrl, IRQ_CTRL);
+GUEST_ABI_CHECK(guest_irq_params, level, IRQ_LEVEL);
+GUEST_ABI_CHECK(guest_irq_params, pin, IRQ_PIN);
+GUEST_ABI_CHECK(guest_irq_params, dev_port, IRQ_DEV_PORT);
+GUEST_ABI_CHECK(guest_irq_params, rounds, IRQ_ROUNDS);
+GUEST_ABI_CHECK(guest_irq_params, fires, IRQ_FIRES);
+GUEST_ABI_CHECK(guest_irq_params, settle, IRQ_SETTLE);
+GUEST_ABI_CHECK(guest_irq_params, count, IRQ_COUNT);
+GUEST_ABI_CHECK(guest_irq_params, spurious, IRQ_SPURIOUS);
+GUEST_ABI_CHECK(guest_irq_params, cleared, IRQ_CLEARED);
+GUEST_ABI_CHECK(guest_irq_params, per_round, IRQ_PER_ROUND);
+
+#endif /* !__ASSEMBLER__ */
+#endif /* VMDEV_TESTS_GUEST_ABI_H */

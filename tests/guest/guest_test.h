@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the host tests that run guests (tests/host/guest_*.c),
+ * for use with kselftest_harness.h, included after it.
+ */
+#ifndef VMDEV_TESTS_GUEST_TEST_H
+#define VMDEV_TESTS_GUEST_TEST_H
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "minivm.h"
+
+/*
+ * Hold one idle VM for the life of the test program: created before
+ * main, in the harness's parent process, whose forked tests inherit it.
+ * Whenever the last VM goes, KVM on 6.1 disables virtualization on every
+ * CPU, and enables it again for the next VM, by IPIs to all CPUs; in the
+ * nested test VM (QEMU TCG) that churn ends in a lost IPI and a soft
+ * lockup after a hundred or so VMs. With a VM always there, it does not
+ * happen (6.12 enables virtualization once, when KVM loads).
+ */
+__attribute__((constructor)) static void guest_test_hold_kvm(void)
+{
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (kvm < 0)
+		return;
+	/* The VM's fd stays open on purpose, until the program exits. */
+	ioctl(kvm, KVM_CREATE_VM, 0);
+	close(kvm);
+}
+
+/*
+ * In a test body: skip unless /dev/kvm is usable. (The 6.1 harness runs
+ * the body even after a SKIP in FIXTURE_SETUP, so setups record
+ * minivm_usable() in self->kvm_err and every body checks it here.)
+ */
+#define GUEST_REQUIRE_KVM(kvm_err)					\
+	do {								\
+		if (kvm_err)						\
+			SKIP(return, "/dev/kvm not usable: %s",		\
+			     strerror(-(kvm_err)));			\
+	} while (0)
+
+/* Run the loaded guest to its exit; its result in *result. */
+#define GUEST_RUN(vm, fn, opaque, result)				\
+	do {								\
+		int __ret = minivm_run_guest(vm, fn, opaque, result);	\
+		ASSERT_EQ(0, __ret) {					\
+			TH_LOG("run: %s, exit %s", strerror(-__ret),	\
+			       minivm_exit_name((vm)->run->exit_reason));\
+		}							\
+	} while (0)
+
+/* Run the loaded guest; assert it exited with expected. */
+#define GUEST_RUN_EXPECT(vm, fn, opaque, expected)			\
+	do {								\
+		uint32_t __result = ~0U;				\
+		GUEST_RUN(vm, fn, opaque, &__result);			\
+		ASSERT_EQ((uint32_t)(expected), __result);		\
+	} while (0)
+
+#endif /* VMDEV_TESTS_GUEST_TEST_H */
