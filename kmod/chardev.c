@@ -28,6 +28,11 @@ static const vmdev_ioctl_fn vmdev_ioctls[] = {
 	[_IOC_NR(VMDEV_REG_READ)] = vmdev_ioctl_reg_read,
 	[_IOC_NR(VMDEV_REG_WRITE)] = vmdev_ioctl_reg_write,
 	[_IOC_NR(VMDEV_FIFO_IO)] = vmdev_ioctl_fifo_io,
+	[_IOC_NR(VMDEV_GET_STATS)] = vmdev_ioctl_get_stats,
+	[_IOC_NR(VMDEV_RUN)] = vmdev_ioctl_run,
+	[_IOC_NR(VMDEV_IRQFD)] = vmdev_ioctl_irqfd,
+	[_IOC_NR(VMDEV_IOEVENTFD)] = vmdev_ioctl_ioeventfd,
+	[_IOC_NR(VMDEV_NOTIFYFD)] = vmdev_ioctl_notifyfd,
 };
 
 static long vmdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

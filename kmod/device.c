@@ -110,6 +110,7 @@ static struct vmdev_device *device_create(const struct vmdev_create_device *arg)
 
 void vmdev_device_free(struct vmdev_device *dev)
 {
+	vmdev_bindings_release(dev);
 	if (dev->rdev)
 		vmdev_rdev_destroy(dev->rdev);
 	kfree(dev);

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/vmdev.h>
 
+#include "binding.h"
 #include "regdev.h"
 
 /* Counters for introspection; updated locklessly by every access. */
@@ -19,6 +20,7 @@ struct vmdev_device_stats {
 	atomic64_t slow;	/* guest accesses the device sent to the VMM */
 	atomic64_t irqs;	/* interrupt line assertions */
 	atomic64_t doorbells;	/* doorbell rings */
+	atomic64_t ioeventfds;	/* writes applied from bound ioeventfds */
 };
 
 /*
@@ -31,6 +33,7 @@ struct vmdev_device {
 	u32 nr_ranges;
 	struct vmdev_rdev *rdev;
 	struct vmdev_device_stats stats;
+	struct vmdev_bindings bindings;	/* eventfds, see binding.h */
 	struct vmdev_range ranges[VMDEV_MAX_DEV_RANGES];	/* bus order */
 	char name[sizeof_field(struct vmdev_create_device, name)];
 };

@@ -27,4 +27,15 @@ long vmdev_ioctl_reg_read(struct vmdev_ctx *ctx, void __user *uarg);
 long vmdev_ioctl_reg_write(struct vmdev_ctx *ctx, void __user *uarg);
 long vmdev_ioctl_fifo_io(struct vmdev_ctx *ctx, void __user *uarg);
 
+/* stats.c */
+long vmdev_ioctl_get_stats(struct vmdev_ctx *ctx, void __user *uarg);
+
+/* runloop.c */
+long vmdev_ioctl_run(struct vmdev_ctx *ctx, void __user *uarg);
+
+/* irqfd.c, ioeventfd.c, notifyfd.c */
+long vmdev_ioctl_irqfd(struct vmdev_ctx *ctx, void __user *uarg);
+long vmdev_ioctl_ioeventfd(struct vmdev_ctx *ctx, void __user *uarg);
+long vmdev_ioctl_notifyfd(struct vmdev_ctx *ctx, void __user *uarg);
+
 #endif /* VMDEV_IOCTL_H */

@@ -208,3 +208,9 @@ u32 vmdev_rdev_reg_width(const struct vmdev_rdev *dev, u32 reg)
 {
 	return reg < dev->nr_regs ? dev->regs[reg].width : 0;
 }
+
+const struct vmdev_reg *vmdev_rdev_reg_desc(const struct vmdev_rdev *dev,
+					    u32 reg)
+{
+	return reg < dev->nr_regs ? &dev->regs[reg] : NULL;
+}

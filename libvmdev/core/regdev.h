@@ -124,5 +124,12 @@ int vmdev_rdev_doorbell_slot(const struct vmdev_rdev *dev, u32 reg);
 u32 vmdev_rdev_dev_size(const struct vmdev_rdev *dev);
 /* Width in bytes of register reg, 0 for an unknown index. */
 u32 vmdev_rdev_reg_width(const struct vmdev_rdev *dev, u32 reg);
+/*
+ * The map's description of register reg (offset, width, type, flags...),
+ * unchanged for the device's life and readable without its lock; NULL for
+ * an unknown index.
+ */
+const struct vmdev_reg *vmdev_rdev_reg_desc(const struct vmdev_rdev *dev,
+					    u32 reg);
 
 #endif /* VMDEV_CORE_REGDEV_H */

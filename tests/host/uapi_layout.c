@@ -22,6 +22,11 @@ PIN(struct vmdev_access, 24);
 PIN(struct vmdev_access_batch, 24);
 PIN(struct vmdev_reg_io, 24);
 PIN(struct vmdev_fifo_io, 32);
+PIN(struct vmdev_stats, 48);
+PIN(struct vmdev_run, 32);
+PIN(struct vmdev_irqfd, 24);
+PIN(struct vmdev_ioeventfd, 32);
+PIN(struct vmdev_notifyfd, 24);
 
 TEST(reg_has_no_implicit_padding)
 {

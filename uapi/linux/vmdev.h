@@ -246,6 +246,78 @@ struct vmdev_fifo_io {
 	__u32 done;		/* out: entries moved */
 };
 
+/* Per-device counters. */
+struct vmdev_stats {
+	__u32 size;
+	__u32 id;		/* device */
+	__u64 fast;		/* out: accesses completed in the kernel */
+	__u64 slow;		/* out: accesses sent to the slow path */
+	__u64 irqs;		/* out: interrupt events signalled */
+	__u64 doorbells;	/* out: doorbell rings (any source) */
+	__u64 ioeventfds;	/* out: writes applied from bound ioeventfds */
+};
+
+/*
+ * Level 1: run a KVM vCPU from inside the kernel. The ioctl enters the
+ * guest through the vCPU file's own KVM_RUN and completes, without
+ * returning to userspace, every PIO and MMIO exit that a register device
+ * of this context completes. It returns 0 with the kvm_run page holding
+ * the exit as KVM left it (a slow-path access, or any other exit reason),
+ * or KVM_RUN's own error (-EINTR for a signal or immediate_exit).
+ */
+struct vmdev_run {
+	__u32 size;
+	__s32 vcpu_fd;		/* a KVM vCPU fd of the calling process */
+	__u64 kvm_run;		/* address of that vCPU's kvm_run mapping */
+	__u32 flags;		/* none defined: 0 */
+	__u32 pad;
+	__u64 exits;		/* out: exits completed in the kernel */
+};
+
+#define VMDEV_BIND_F_DEASSIGN	(1U << 0)
+#define VMDEV_BIND_F_ALL	0x1U
+
+/*
+ * Interrupt line -> eventfd (the VMM registers it as a KVM irqfd). Edge
+ * lines signal fd once per rising edge; level lines signal it when the
+ * line rises and, with resample_fd (the irqfd's resample eventfd), again
+ * after each guest EOI while the line is still asserted.
+ */
+struct vmdev_irqfd {
+	__u32 size;
+	__u32 id;		/* device */
+	__u32 line;		/* interrupt line index */
+	__u32 flags;		/* VMDEV_BIND_F_* */
+	__s32 fd;		/* trigger eventfd */
+	__s32 resample_fd;	/* -1, or resample eventfd (level lines) */
+};
+
+/*
+ * Level 2: an eventfd the VMM registered as a KVM ioeventfd (usually with
+ * datamatch). Each time it is signalled, the module applies a guest write
+ * of `value` to register `reg`, as if the guest had written it, without
+ * any exit to userspace or to the run loop.
+ */
+struct vmdev_ioeventfd {
+	__u32 size;
+	__u32 id;		/* device */
+	__u32 reg;		/* register index */
+	__u32 flags;		/* VMDEV_BIND_F_* */
+	__s32 fd;		/* the ioeventfd */
+	__u32 pad;
+	__u64 value;		/* the value written */
+};
+
+/* A doorbell register -> eventfd signalled each time it rings. */
+struct vmdev_notifyfd {
+	__u32 size;
+	__u32 id;		/* device */
+	__u32 reg;		/* doorbell register index */
+	__u32 flags;		/* VMDEV_BIND_F_* */
+	__s32 fd;		/* eventfd to signal */
+	__u32 pad;
+};
+
 #define VMDEV_IOC_MAGIC		0xAF
 
 #define VMDEV_GET_API_VERSION	_IO(VMDEV_IOC_MAGIC, 0x00)
@@ -257,5 +329,10 @@ struct vmdev_fifo_io {
 #define VMDEV_REG_READ		_IOWR(VMDEV_IOC_MAGIC, 0x06, struct vmdev_reg_io)
 #define VMDEV_REG_WRITE		_IOW(VMDEV_IOC_MAGIC, 0x07, struct vmdev_reg_io)
 #define VMDEV_FIFO_IO		_IOWR(VMDEV_IOC_MAGIC, 0x08, struct vmdev_fifo_io)
+#define VMDEV_GET_STATS		_IOWR(VMDEV_IOC_MAGIC, 0x09, struct vmdev_stats)
+#define VMDEV_RUN		_IOWR(VMDEV_IOC_MAGIC, 0x10, struct vmdev_run)
+#define VMDEV_IRQFD		_IOW(VMDEV_IOC_MAGIC, 0x11, struct vmdev_irqfd)
+#define VMDEV_IOEVENTFD		_IOW(VMDEV_IOC_MAGIC, 0x12, struct vmdev_ioeventfd)
+#define VMDEV_NOTIFYFD		_IOW(VMDEV_IOC_MAGIC, 0x13, struct vmdev_notifyfd)
 
 #endif /* _UAPI_LINUX_VMDEV_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What differs between the kernels the module builds for, hidden behind
+ * one name each so the code that uses them has no version tests.
+ */
+#ifndef VMDEV_COMPAT_H
+#define VMDEV_COMPAT_H
+
+#include <linux/eventfd.h>
+#include <linux/version.h>
+
+/*
+ * Linux 6.8 dropped eventfd_signal()'s count (a signal now adds one),
+ * without leaving anything but the version to test for.
+ */
+#if LINUX_VERSION_MAJOR > 6 || \
+	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL >= 8)
+#define VMDEV_EVENTFD_SIGNAL_ONE	1
+#endif
+
+static inline void vmdev_eventfd_signal(struct eventfd_ctx *efd)
+{
+#ifdef VMDEV_EVENTFD_SIGNAL_ONE
+	eventfd_signal(efd);
+#else
+	eventfd_signal(efd, 1);
+#endif
+}
+
+#endif /* VMDEV_COMPAT_H */

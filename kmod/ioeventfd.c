@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMDEV_IOEVENTFD, level 2 of the fast path: a guest write that KVM
+ * turns into an eventfd signal (a KVM ioeventfd, usually with datamatch)
+ * is applied to a register device without any exit at all.
+ *
+ * The eventfd is hooked as a source (eventfd.c). KVM signals it from the
+ * vCPU's write, synchronously, and the hook applies the write right
+ * there: a guest write of the bound value at the register's offset and
+ * width, exactly the access the guest made, so register banking and the
+ * device's hole policy apply as they would to an exit. The core only
+ * takes its raw spinlock, which is allowed in a wakeup, PREEMPT_RT
+ * included. What the write sets off (a line rising, a doorbell ringing)
+ * is delivered from a work item, since no eventfd may be signalled from
+ * inside this wakeup.
+ *
+ * Every KVM signal wakes the hook at once and is consumed there, so
+ * each guest write is applied on its own: a FIFO push datamatched on a
+ * value pushes once per guest write, a doorbell rings once per write.
+ * A count that built up without the hook (signals before the binding
+ * existed, a write(2) of a large value) is applied as that many writes,
+ * but at most VMDEV_IOEVENTFD_MAX_APPLY per signal, the rest dropped:
+ * the wakeup runs with interrupts off and must stay short, and KVM
+ * itself never builds up a count.
+ */
+#include <linux/eventfd.h>
+#include <linux/minmax.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/vmdev.h>
+
+#include "binding.h"
+#include "context.h"
+#include "device.h"
+#include "ioctl.h"
+#include "notify.h"
+#include "uarg.h"
+
+/* First version of struct vmdev_ioeventfd (rules in linux/vmdev.h). */
+#define VMDEV_IOEVENTFD_SIZE_VER0	offsetofend(struct vmdev_ioeventfd, value)
+
+/* Writes one signal may apply (see above). */
+#define VMDEV_IOEVENTFD_MAX_APPLY	64
+
+/*
+ * Apply count guest writes of b's value. A write the device sends to the
+ * slow path (a trap register banked in since the binding was made) has
+ * nobody to go to: it and the rest are dropped, and not counted.
+ */
+static void apply(struct vmdev_ioeventfd_binding *b, u64 count,
+		  bool in_wakeup)
+{
+	struct vmdev_device *dev = b->dev;
+	struct vmdev_rdev_events ev;
+	u64 n = min_t(u64, count, VMDEV_IOEVENTFD_MAX_APPLY);
+	u64 data;
+
+	while (n--) {
+		data = b->value;
+		if (vmdev_rdev_access(dev->rdev, b->offset, b->width, true,
+				      &data, &ev))
+			return;
+		atomic64_inc(&dev->stats.ioeventfds);
+		vmdev_notify_events(dev, &ev, in_wakeup);
+	}
+}
+
+static void ioeventfd_signalled(struct vmdev_source *src, u64 count)
+{
+	struct vmdev_ioeventfd_binding *b =
+		container_of(src, struct vmdev_ioeventfd_binding, src);
+
+	rcu_read_lock();
+	apply(b, count, true);
+	rcu_read_unlock();
+}
+
+/*
+ * The register arg names, if guest writes reach it at its own offset:
+ * not hidden (unmapped), not read-only for the guest, not a trap (whose
+ * writes the VMM must see); and if the value fits its width.
+ */
+static const struct vmdev_reg *target(struct vmdev_device *dev,
+				      const struct vmdev_ioeventfd *arg)
+{
+	const struct vmdev_reg *r = vmdev_rdev_reg_desc(dev->rdev, arg->reg);
+
+	if (!r || (r->flags & (VMDEV_REG_F_HIDDEN | VMDEV_REG_F_NOWRITE)) ||
+	    r->type == VMDEV_REG_TRAP)
+		return ERR_PTR(-EINVAL);
+	if (r->width < sizeof(arg->value) && arg->value >> (8 * r->width))
+		return ERR_PTR(-EINVAL);
+	return r;
+}
+
+/* Bind b to arg's register; under the context's mutex. */
+static int ioeventfd_publish(struct vmdev_ctx *ctx,
+			     struct vmdev_ioeventfd_binding *b,
+			     const struct vmdev_ioeventfd *arg)
+{
+	const struct vmdev_reg *r;
+	struct vmdev_device *dev;
+	u64 pending;
+	int ret;
+
+	lockdep_assert_held(&ctx->lock);
+	dev = vmdev_bind_find(ctx, arg->id);
+	if (!dev)
+		return -ENOENT;
+	r = target(dev, arg);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	if (dev->bindings.nr_ioeventfds >= VMDEV_MAX_IOEVENTFDS)
+		return -ENOSPC;
+	ret = vmdev_bind_check_source(ctx, &dev->bindings, b->src.efd);
+	if (ret)
+		return ret;
+	b->dev = dev;
+	b->reg = arg->reg;
+	b->offset = r->offset;
+	b->width = r->width;
+	b->value = arg->value;
+	hlist_add_head(&b->node, &dev->bindings.ioeventfds);
+	dev->bindings.nr_ioeventfds++;
+	/* Writes the guest made before the hook count as made now. */
+	pending = vmdev_source_install(&b->src, ioeventfd_signalled);
+	if (pending) {
+		rcu_read_lock();
+		apply(b, pending, false);
+		rcu_read_unlock();
+	}
+	return 0;
+}
+
+static int ioeventfd_assign(struct vmdev_ctx *ctx,
+			    const struct vmdev_ioeventfd *arg)
+{
+	struct vmdev_ioeventfd_binding *b;
+	int ret;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return -ENOMEM;
+	ret = vmdev_source_get(&b->src, arg->fd);
+	if (ret) {
+		kfree(b);
+		return ret;
+	}
+	mutex_lock(&ctx->lock);
+	ret = ioeventfd_publish(ctx, b, arg);
+	mutex_unlock(&ctx->lock);
+	if (ret)
+		vmdev_ioeventfd_free(b);
+	return ret;
+}
+
+/*
+ * The binding of efd to arg's register, unlisted and unhooked, or
+ * -errno. Nothing but its own wakeup reaches an ioeventfd binding, so
+ * once unhooked it needs no grace period (binding.c, steps 1 and 2).
+ */
+static struct vmdev_ioeventfd_binding *
+ioeventfd_unpublish(struct vmdev_ctx *ctx, const struct vmdev_ioeventfd *arg,
+		    const struct eventfd_ctx *efd)
+{
+	struct vmdev_ioeventfd_binding *b;
+	struct vmdev_device *dev;
+
+	lockdep_assert_held(&ctx->lock);
+	dev = vmdev_bind_find(ctx, arg->id);
+	if (!dev)
+		return ERR_PTR(-ENOENT);
+	hlist_for_each_entry(b, &dev->bindings.ioeventfds, node) {
+		if (b->src.efd != efd || b->reg != arg->reg)
+			continue;
+		hlist_del(&b->node);
+		dev->bindings.nr_ioeventfds--;
+		/* Before the mutex goes: the wakeup writes the device. */
+		vmdev_source_remove(&b->src);
+		return b;
+	}
+	return ERR_PTR(-ENOENT);
+}
+
+static int ioeventfd_deassign(struct vmdev_ctx *ctx,
+			      const struct vmdev_ioeventfd *arg)
+{
+	struct vmdev_ioeventfd_binding *b;
+	struct eventfd_ctx *efd;
+
+	efd = eventfd_ctx_fdget(arg->fd);
+	if (IS_ERR(efd))
+		return PTR_ERR(efd);
+	mutex_lock(&ctx->lock);
+	b = ioeventfd_unpublish(ctx, arg, efd);
+	mutex_unlock(&ctx->lock);
+	eventfd_ctx_put(efd);
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	vmdev_ioeventfd_free(b);
+	return 0;
+}
+
+long vmdev_ioctl_ioeventfd(struct vmdev_ctx *ctx, void __user *uarg)
+{
+	struct vmdev_ioeventfd arg;
+	int ret;
+
+	ret = vmdev_uarg_get(&arg, VMDEV_IOEVENTFD_SIZE_VER0, uarg);
+	if (ret)
+		return ret;
+	if (arg.pad || (arg.flags & ~VMDEV_BIND_F_ALL))
+		return -EINVAL;
+	if (arg.flags & VMDEV_BIND_F_DEASSIGN)
+		return ioeventfd_deassign(ctx, &arg);
+	return ioeventfd_assign(ctx, &arg);
+}
