@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * The fast-path context of one KVM VM: where its register devices live
+ * (inside vmdev.ko, or in this process), the I/O manager that holds its
+ * userspace devices and the interrupt manager its lines are routed
+ * through. Register devices (<vmdev/regdev.h>) and vCPU run calls
+ * (<vmdev/vcpu.h>) are made from it and behave the same, as the guest
+ * sees them, in both modes.
+ *
+ * Documentation/fast-path-library.rst is the reference.
+ */
+#ifndef VMDEV_VM_H
+#define VMDEV_VM_H
+
+#include <vmdev/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vmdev_io_manager;
+struct vmdev_irq_manager;
+
+enum vmdev_vm_mode {
+	/* The module if /dev/vmdev opens and speaks our API, else user. */
+	VMDEV_VM_AUTO = 0,
+	/* Register devices in vmdev.ko, vCPUs run by its run loop. */
+	VMDEV_VM_KERNEL = 1,
+	/* Everything in this process: KVM_RUN exits to the library. */
+	VMDEV_VM_USER = 2,
+};
+
+struct vmdev_vm_opts {
+	size_t sz;			/* VMDEV_OPTS() fills it */
+	enum vmdev_vm_mode mode;	/* default: VMDEV_VM_AUTO */
+	/*
+	 * The VMM's userspace devices (borrowed: it must outlive the
+	 * context and every object made from it). NULL: the context
+	 * makes one of its own (vmdev_vm_io() returns it).
+	 */
+	struct vmdev_io_manager *io;
+	/*
+	 * The VM's interrupt manager (vmdev_irq_manager_new_kvm()); the
+	 * context holds a reference. NULL: no interrupt line can be
+	 * bound (vmdev_regdev_irq_bind() fails with -ENXIO).
+	 */
+	struct vmdev_irq_manager *irqs;
+};
+
+struct vmdev_vm;
+
+/*
+ * A context for the KVM VM vm_fd (borrowed: keep it open while the
+ * context lives). Errors: -EINVAL (NULL out, bad opts, unknown mode),
+ * -EBADF (negative fd), the error of KVM_CHECK_EXTENSION on vm_fd
+ * (-ENOTTY: not a KVM VM), -ENOMEM, -EMFILE/-ENFILE, -EAGAIN (see
+ * vmdev_io_manager_new()); with VMDEV_VM_KERNEL also the error of
+ * opening /dev/vmdev (-ENOENT: module not loaded, -EACCES),
+ * -EPROTONOSUPPORT (a module of another VMDEV_API_VERSION) and
+ * -EOPNOTSUPP (a module without the run loop and eventfd bindings).
+ */
+VMDEV_API int vmdev_vm_new(int vm_fd, const struct vmdev_vm_opts *opts,
+			   struct vmdev_vm **out);
+/*
+ * Drop the caller's reference (NULL is ignored). Register devices and
+ * vCPUs still alive keep the context, and the module context with it,
+ * until they are freed. Waits for the teardown of devices freed from a
+ * device callback; not to be called from one.
+ */
+VMDEV_API void vmdev_vm_free(struct vmdev_vm *vm);
+/* VMDEV_VM_KERNEL or VMDEV_VM_USER: the mode in effect (AUTO resolved). */
+VMDEV_API enum vmdev_vm_mode vmdev_vm_mode(const struct vmdev_vm *vm);
+/* The I/O manager of userspace devices (NULL for NULL). */
+VMDEV_API struct vmdev_io_manager *vmdev_vm_io(const struct vmdev_vm *vm);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VMDEV_VM_H */
