@@ -145,6 +145,15 @@
 #define IRQ_CLEARED		36	/* u32 handler state: source cleared */
 #define IRQ_PER_ROUND		40	/* u32[GUEST_IRQ_MAX_ROUNDS] out */
 
+/* ---- bench: BENCH_COUNT accesses of one kind, for make bench ---------- */
+#define BENCH_SPACE		0	/* u32 GUEST_SPACE_* */
+#define BENCH_SIZE		4	/* u32 1, 2, 4 or 8 (MMIO only) */
+#define BENCH_WRITE		8	/* u32 1: write .value, 0: read */
+#define BENCH_COUNT		12	/* u32 accesses, at least 1 */
+#define BENCH_ADDR		16	/* u64 port or physical address */
+#define BENCH_VALUE		24	/* u64 written, or every read's value */
+#define BENCH_MISMATCHES	32	/* u32 out: reads of another value */
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 #include <stddef.h>
@@ -223,6 +232,16 @@ struct guest_irq_params {
 	uint32_t per_round[GUEST_IRQ_MAX_ROUNDS];
 };
 
+struct guest_bench_params {
+	uint32_t space;
+	uint32_t size;
+	uint32_t write;
+	uint32_t count;
+	uint64_t addr;
+	uint64_t value;
+	uint32_t mismatches;
+};
+
 /* The offsets above are what the guests use: keep both in step. */
 #define GUEST_ABI_CHECK(type, field, off) \
 	_Static_assert(offsetof(struct type, field) == (off), #type "." #field)
@@ -280,6 +299,13 @@ GUEST_ABI_CHECK(guest_irq_params, count, IRQ_COUNT);
 GUEST_ABI_CHECK(guest_irq_params, spurious, IRQ_SPURIOUS);
 GUEST_ABI_CHECK(guest_irq_params, cleared, IRQ_CLEARED);
 GUEST_ABI_CHECK(guest_irq_params, per_round, IRQ_PER_ROUND);
+GUEST_ABI_CHECK(guest_bench_params, space, BENCH_SPACE);
+GUEST_ABI_CHECK(guest_bench_params, size, BENCH_SIZE);
+GUEST_ABI_CHECK(guest_bench_params, write, BENCH_WRITE);
+GUEST_ABI_CHECK(guest_bench_params, count, BENCH_COUNT);
+GUEST_ABI_CHECK(guest_bench_params, addr, BENCH_ADDR);
+GUEST_ABI_CHECK(guest_bench_params, value, BENCH_VALUE);
+GUEST_ABI_CHECK(guest_bench_params, mismatches, BENCH_MISMATCHES);
 
 #endif /* !__ASSEMBLER__ */
 #endif /* VMDEV_TESTS_GUEST_ABI_H */

@@ -2,27 +2,30 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the test VM's initramfs for one kernel of the matrix:
-#   mkinitramfs.sh -k KVER -m VMDEV_KO -o OUT [-d DEMO] [TEST...]
+#   mkinitramfs.sh -k KVER -m VMDEV_KO -o OUT [-d DEMO] [-b BENCH] [TEST...]
 # An uncompressed newc cpio (unpacking is faster than inflating under TCG)
 # holding busybox-static and its applet links, /init (tests/vm/init), the
 # kernel's kvm and kvm-amd modules with everything they and vmdev.ko depend
 # on (decompressed here: busybox insmod may not read .ko.xz), vmdev.ko,
-# the test programs under /tests and the demo as /bin/vmdev-demo.
+# the test programs under /tests, the demo as /bin/vmdev-demo and the
+# fast-path benchmark as /bin/vmdev-bench.
 # /lib/modules/load-order lists the dependency modules, dependencies
 # first, for /init to insmod one by one.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${VMDEV_CACHE:-/var/cache/vmdev}
-usage="usage: mkinitramfs.sh -k KVER -m VMDEV_KO -o OUT [-d DEMO] [TEST...]"
-kver='' ko='' out='' demo=''
-while getopts hk:m:o:d: opt; do
+usage="usage: mkinitramfs.sh -k KVER -m VMDEV_KO -o OUT [-d DEMO] [-b BENCH]
+	[TEST...]"
+kver='' ko='' out='' demo='' bench=''
+while getopts hk:m:o:d:b: opt; do
 	case $opt in
 	h) echo "$usage"; exit 0 ;;
 	k) kver=$OPTARG ;;
 	m) ko=$OPTARG ;;
 	o) out=$OPTARG ;;
 	d) demo=$OPTARG ;;
+	b) bench=$OPTARG ;;
 	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
@@ -100,6 +103,7 @@ for applet in $("$busybox" --list); do
 done
 install -m 755 "$here/init" "$stage/init"
 [ -z "$demo" ] || install -m 755 "$demo" "$stage/bin/vmdev-demo"
+[ -z "$bench" ] || install -m 755 "$bench" "$stage/bin/vmdev-bench"
 for t in "$@"; do
 	install -m 755 "$t" "$stage/tests/$(basename "$t")"
 done

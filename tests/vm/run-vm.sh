@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boot one kernel of the matrix in the test VM and judge the run:
-#   run-vm.sh [-m tests|demo|shell] [-p PROG,...] [-r RESULT-FILE]
-#             [-l LOG-BASE] [-T VM-SECONDS] [-t PROG-SECONDS] KVER INITRAMFS
+#   run-vm.sh [-m tests|demo|bench|shell] [-p PROG,...] [-a ARGS]
+#             [-r RESULT-FILE] [-l LOG-BASE] [-T VM-SECONDS] [-t PROG-SECONDS]
+#             KVER INITRAMFS
 # qemu (TCG, -cpu max so that kvm_amd loads inside) runs tests/vm/init
-# from INITRAMFS: the programs (-p, default all), the demo alone, or a
-# shell on the terminal. The console goes to LOG-BASE.log, the result
-# channel (ttyS1) to LOG-BASE.out, shown here as it comes, qemu's errors
-# to LOG-BASE.qemu; then tests/vm/judge.sh turns them into results.
+# from INITRAMFS: the programs (-p, default all), the demo alone, the
+# benchmark alone (judged like a test program: it prints TAP), or a
+# shell on the terminal. -a gives every program the arguments ARGS
+# (words of [A-Za-z0-9_.-], separated by spaces). The console goes to
+# LOG-BASE.log, the result channel (ttyS1) to LOG-BASE.out, shown here as
+# it comes, qemu's errors to LOG-BASE.qemu; then tests/vm/judge.sh turns
+# them into results.
 # -T bounds the whole boot (default 300 seconds), -t each program inside
 # it (default 120): a program stuck in userspace is killed and the run
 # goes on, a kernel stuck for good ends with qemu killed.
@@ -17,15 +21,17 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${VMDEV_CACHE:-/var/cache/vmdev}
-usage="usage: run-vm.sh [-m tests|demo|shell] [-p PROG,...] [-r RESULT-FILE]
-	[-l LOG-BASE] [-T VM-SECONDS] [-t PROG-SECONDS] KVER INITRAMFS"
-mode=tests progs='' res='' logbase=''
+usage="usage: run-vm.sh [-m tests|demo|bench|shell] [-p PROG,...] [-a ARGS]
+	[-r RESULT-FILE] [-l LOG-BASE] [-T VM-SECONDS] [-t PROG-SECONDS]
+	KVER INITRAMFS"
+mode=tests progs='' args='' res='' logbase=''
 vm_timeout=300 prog_timeout=120
-while getopts hm:p:r:l:T:t: opt; do
+while getopts hm:p:a:r:l:T:t: opt; do
 	case $opt in
 	h) echo "$usage"; exit 0 ;;
 	m) mode=$OPTARG ;;
 	p) progs=$OPTARG ;;
+	a) args=$OPTARG ;;
 	r) res=$OPTARG ;;
 	l) logbase=$OPTARG ;;
 	T) vm_timeout=$OPTARG ;;
@@ -36,9 +42,17 @@ done
 shift $((OPTIND - 1))
 [ $# = 2 ] || { echo "$usage" >&2; exit 2; }
 kver=$1 initrd=$2
-case $mode in tests | demo | shell) ;; *) echo "$usage" >&2; exit 2 ;; esac
-# The names go on the kernel command line.
+case $mode in
+tests | demo | bench | shell) ;;
+*) echo "$usage" >&2; exit 2 ;;
+esac
+# The names and the arguments go on the kernel command line, the
+# arguments with commas for spaces.
 case $progs in *[!A-Za-z0-9_.,-]*) echo "$usage" >&2; exit 2 ;; esac
+case $args in *[!A-Za-z0-9_.\ -]*) echo "$usage" >&2; exit 2 ;; esac
+args=$(echo "$args" | tr -s ' ' , | sed -e 's/^,//' -e 's/,$//')
+# The benchmark's TAP lines are judged under its own name.
+[ "$mode" != bench ] || : "${progs:=bench}"
 
 kernel=$cache/kernels/$kver/root/boot/vmlinuz-$kver
 for f in "$kernel" "$initrd"; do
@@ -57,6 +71,7 @@ log=$logbase.log out=$logbase.out qerr=$logbase.qemu
 append="console=ttyS0 printk.time=1 panic=-1 vmtest.mode=$mode"
 append="$append vmtest.timeout=$prog_timeout"
 [ -z "$progs" ] || append="$append vmtest.run=$progs"
+[ -z "$args" ] || append="$append vmtest.args=$args"
 # TCG's TSC runs at a constant rate but qemu will not say so unless
 # forced; PREEMPT_RT's kvm refuses to load without constant_tsc.
 # Single-threaded TCG: with one host thread per vCPU, a nested KVM that

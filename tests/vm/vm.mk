@@ -4,7 +4,8 @@
 # kselftest-harness program for the module, linked statically into
 # $(O)/tests/vm/ to run inside the VM; the demo is $(O)/vm/vmdev-demo.
 # Per kernel of the matrix, $(O)/vm/<kver>/ holds an initramfs with the
-# tests and the demo, and one with the demo alone.
+# tests and the demo, and one with the demo alone (tests/bench/bench.mk
+# adds one with the fast-path benchmark alone).
 #
 #   make check-vm                       every kernel of the matrix
 #   make vm-test [KVER=...] [T=a,b]     one kernel, all or some programs
@@ -54,10 +55,13 @@ $(VM_GUEST_TESTS): $(O)/tests/vm/%: tests/host/%.c $(VM_GUEST_A) $(LIB_A)
 $(O)/tests/vm/%: tests/kmod/%.c $(VM_GUEST_A) $(LIB_A)
 	$(VM_LINK_TEST)
 
-$(VM_DEMO): tests/vm/demo.c $(LIB_A)
+# The demo runs a test guest through the library, with the helpers of the
+# library's end-to-end tests (tests/kmod/lib_e2e.h).
+$(VM_DEMO): tests/vm/demo.c $(VM_GUEST_A) $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -I$(TOP)/libvmdev/devices -MMD -MP $(VM_LDFLAGS) \
-		-o $@ $< $(LIB_A) $(VM_LDLIBS)
+	$(CC) $(USER_CFLAGS) $(VM_GUEST_CFLAGS) -I$(TOP)/tests/kmod \
+		-I$(TOP)/libvmdev/devices -MMD -MP $(VM_LDFLAGS) \
+		-o $@ $< $(VM_GUEST_A) $(LIB_A) $(VM_LDLIBS)
 
 $(O)/vm/%/initramfs.cpio: $(O)/kmod/%/vmdev.ko $(VM_TESTS) $(VM_DEMO) \
 			  $(VM_IMAGE_DEPS)

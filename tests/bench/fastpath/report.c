@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The benchmark's figures, twice: a table for people, and JSON between
+ * two marker lines for the host, which copies it out of the VM's output
+ * channel into build/bench/fastpath-<kver>.json (tests/bench/bench.mk).
+ * Documentation/benchmarks.rst describes both.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "fastpath.h"
+
+#define JSON_BEGIN	"vmdev-bench: json begin"
+#define JSON_END	"vmdev-bench: json end"
+#define JSON_FORMAT	1
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double fp_median(const struct fp_case *c)
+{
+	double v[FP_MAX_REPEATS];
+	unsigned int n = c->nr_runs;
+
+	memcpy(v, c->ns, n * sizeof(v[0]));
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* A case has a figure when every run passed; failed ones have none. */
+static bool measured(const struct fp_case *c)
+{
+	return c->nr_runs && !c->error[0];
+}
+
+/* Cost relative to the userspace baseline of the same access kind. */
+static bool ratio(const struct fp_bench *b, const struct fp_case *c,
+		  double *r)
+{
+	const struct fp_case *base = &b->cases[c->kind][FP_USER];
+
+	if (!measured(c) || !measured(base))
+		return false;
+	*r = fp_median(c) / fp_median(base);
+	return true;
+}
+
+/* ---- The table ----------------------------------------------------------- */
+
+static void table_row(const struct fp_bench *b, const struct fp_case *c)
+{
+	double r;
+
+	printf("%-10s %-18s ", fp_kind_name(c->kind), fp_path_title(c->path));
+	if (!fp_applies(c->kind, c->path))
+		printf("%11s\n", "n/a");
+	else if (!measured(c))
+		printf("%11s\n", "FAILED");
+	else if (ratio(b, c, &r))
+		printf("%11.0f %7.2f %14llu %10u\n", fp_median(c), r,
+		       (unsigned long long)c->exits.to_user, c->n);
+	else
+		printf("%11.0f %7s %14llu %10u\n", fp_median(c), "-",
+		       (unsigned long long)c->exits.to_user, c->n);
+}
+
+static void ratio_matrix(const struct fp_bench *b)
+{
+	const struct fp_case *c;
+	char cell[16];
+	double r;
+	int k, p;
+
+	printf("\nRatio to userspace exit handling (lower is cheaper):\n");
+	printf("%-10s %10s %10s %10s %10s\n", "", "userspace", "run loop",
+	       "doorbell", "ioeventfd");
+	for (k = 0; k < FP_NR_KINDS; k++) {
+		printf("%-10s", fp_kind_name(k));
+		for (p = 0; p < FP_NR_PATHS; p++) {
+			c = &b->cases[k][p];
+			if (!fp_applies(k, p))
+				snprintf(cell, sizeof(cell), "n/a");
+			else if (ratio(b, c, &r))
+				snprintf(cell, sizeof(cell), "%.2f", r);
+			else
+				snprintf(cell, sizeof(cell), "FAILED");
+			printf(" %10s", cell);
+		}
+		printf("\n");
+	}
+}
+
+/* The headline: how much cheaper level 1 made each access kind. */
+static void run_loop_gain(const struct fp_bench *b)
+{
+	double r, lo = 0, hi = 0;
+	int k, n = 0;
+
+	for (k = 0; k < FP_NR_KINDS; k++) {
+		if (!ratio(b, &b->cases[k][FP_RUN_LOOP], &r))
+			continue;
+		lo = n && lo < 1 / r ? lo : 1 / r;
+		hi = n && hi > 1 / r ? hi : 1 / r;
+		n++;
+	}
+	if (n)
+		printf("\n"
+		       "The level 1 run loop completed accesses %.2f to %.2f times\n"
+		       "as fast as userspace exit handling.\n", lo, hi);
+}
+
+void fp_report_table(const struct fp_bench *b)
+{
+	int k, p;
+
+	printf("\n"
+	       "Cost of one guest access: the wall time of a run divided by its\n"
+	       "N accesses, median of the runs; its ratio to userspace exit\n"
+	       "handling; the exits that reached userspace in one run.\n\n");
+	printf("%-10s %-18s %11s %7s %14s %10s\n", "access", "path",
+	       "ns/access", "ratio", "exits to user", "N");
+	for (k = 0; k < FP_NR_KINDS; k++)
+		for (p = 0; p < FP_NR_PATHS; p++)
+			table_row(b, &b->cases[k][p]);
+	ratio_matrix(b);
+	run_loop_gain(b);
+}
+
+/* ---- The JSON ------------------------------------------------------------ */
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void json_case(const struct fp_bench *b, const struct fp_case *c,
+		      bool last)
+{
+	unsigned int i;
+	double r;
+
+	printf("    {\"access\": ");
+	json_string(fp_kind_name(c->kind));
+	printf(", \"path\": ");
+	json_string(fp_path_key(c->path));
+	printf(", \"ok\": %s", measured(c) ? "true" : "false");
+	if (!measured(c)) {
+		printf(", \"error\": ");
+		json_string(c->error[0] ? c->error : "not run");
+		printf("}%s\n", last ? "" : ",");
+		return;
+	}
+	printf(",\n     \"accesses\": %u, \"ns_per_access\": %.1f", c->n,
+	       fp_median(c));
+	if (ratio(b, c, &r))
+		printf(", \"ratio\": %.4f", r);
+	else
+		printf(", \"ratio\": null");
+	printf(",\n     \"exits_to_user\": %llu, \"exits_in_kernel\": %llu",
+	       (unsigned long long)c->exits.to_user,
+	       (unsigned long long)c->exits.in_kernel);
+	printf(",\n     \"runs_ns_per_access\": [");
+	for (i = 0; i < c->nr_runs; i++)
+		printf("%s%.1f", i ? ", " : "", c->ns[i]);
+	printf("]}%s\n", last ? "" : ",");
+}
+
+void fp_report_json(const struct fp_bench *b, double target_s,
+		    unsigned int repeats)
+{
+	const struct fp_case *c, *last = NULL;
+	time_t now = time(NULL);
+	struct utsname u;
+	char date[32];
+	struct tm tm;
+	int k, p;
+
+	uname(&u);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	for (k = 0; k < FP_NR_KINDS; k++)
+		for (p = 0; p < FP_NR_PATHS; p++)
+			if (fp_applies(k, p))
+				last = &b->cases[k][p];
+	printf("\n%s\n{\n  \"benchmark\": \"vmdev-fastpath\",\n", JSON_BEGIN);
+	printf("  \"format\": %d,\n  \"date\": \"%s\",\n  \"kernel\": ",
+	       JSON_FORMAT, date);
+	json_string(u.release);
+	printf(",\n  \"access_bytes\": %d,\n  \"repeats\": %u,\n",
+	       FP_ACCESS_BYTES, repeats);
+	printf("  \"target_seconds\": %.2f,\n  \"baseline\": \"user\",\n",
+	       target_s);
+	printf("  \"results\": [\n");
+	for (k = 0; k < FP_NR_KINDS; k++) {
+		for (p = 0; p < FP_NR_PATHS; p++) {
+			c = &b->cases[k][p];
+			if (fp_applies(k, p))
+				json_case(b, c, c == last);
+		}
+	}
+	printf("  ]\n}\n%s\n", JSON_END);
+}
