@@ -46,7 +46,7 @@ LIBDIR		?= $(PREFIX)/lib
 INCLUDEDIR	?= $(PREFIX)/include
 DESTDIR		?=
 
-.PHONY: all deps module modules-all lib tests check check-host check-vm \
+.PHONY: all deps module modules-all lib tests check check-host check-vm check-abi \
 	lint demo bench install clean
 .DEFAULT_GOAL := all
 
@@ -66,7 +66,9 @@ include $(TOP)/tests/vm/vm.mk
 # NAME" line each; tests/summary.sh prints the closing count line.
 check: deps
 	@rm -rf $(O)/results && mkdir -p $(O)/results
-	@$(MAKE) --no-print-directory check-lint check-host check-vm; \
+	@$(MAKE) -k --no-print-directory check-lint check-abi check-host check-vm; \
+	rc=$$?; [ $$rc -eq 0 ] || echo "fail make: a check failed to build or run \
+		(exit $$rc, see above)" > $(O)/results/make.res; \
 	$(TOP)/tests/summary.sh $(O)/results
 
 # The module for KVER (modules_install honours INSTALL_MOD_PATH, set from

@@ -56,3 +56,11 @@ install-lib: lib
 	install -m 644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
 
 -include $(LIB_OBJS:.o=.d) $(LIB_SAN_OBJS:.o=.d)
+
+# The exported symbols are exactly the VMDEV_API declarations and the
+# version map's list (tests/check-abi.sh).
+check-abi: $(LIB_SO)
+	@mkdir -p $(O)/results; \
+	if $(TOP)/tests/check-abi.sh $(TOP) $(LIB_SO); then \
+		echo "pass lint/abi" > $(O)/results/abi.res; \
+	else echo "fail lint/abi" > $(O)/results/abi.res; fi; cat $(O)/results/abi.res
