@@ -160,15 +160,24 @@ static int del(FIXTURE_DATA(doorbell) *self, uint8_t space, uint64_t off,
 	return vmdev_regdev_doorbell_remove(self->dev, &o);
 }
 
-/* Rings counted in the notify eventfd, within ms. */
-static uint64_t rings(int fd, int ms)
+/*
+ * Rings counted in the notify eventfd: until want came (within ms; in
+ * kernel mode, a ring from a doorbell is signalled from a work item, a
+ * little later), then whatever else comes within QUIET_MS.
+ */
+#define QUIET_MS	100
+
+static uint64_t rings(int fd, uint64_t want, int ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	eventfd_t n = 0;
+	uint64_t total = 0;
+	eventfd_t n;
 
-	if (poll(&pfd, 1, ms) == 1 && eventfd_read(fd, &n))
-		n = 0;
-	return n;
+	while (poll(&pfd, 1, total < want ? ms : QUIET_MS) == 1) {
+		if (!eventfd_read(fd, &n))
+			total += n;
+	}
+	return total;
 }
 
 /*
@@ -180,6 +189,7 @@ TEST_F(doorbell, applied)
 	uint8_t sp = variant->space;
 	struct vmdev_regdev_stats st;
 	struct vmdev_vcpu_stats vs;
+	uint64_t n;
 	uint32_t i;
 
 	E2E_REQUIRE(&self->e);
@@ -214,7 +224,17 @@ TEST_F(doorbell, applied)
 	EXPECT_EQ((uint64_t)INSIDE_MATCH, e2e_reg(self->dev, VAL));
 	EXPECT_EQ((uint64_t)BELL_VALUE, e2e_reg(self->dev, BELL));
 	EXPECT_EQ(0x66U, e2e_reg(self->dev, R2));
-	EXPECT_EQ(2U, rings(self->notify, 5000));
+	/*
+	 * Two rings. In kernel mode those of a doorbell are signalled from
+	 * a work item, and two in a row may be signalled as one.
+	 */
+	n = rings(self->notify, 2, 5000);
+	if (variant->mode == VMDEV_VM_KERNEL) {
+		EXPECT_LE(1U, n);
+		EXPECT_GE(2U, n);
+	} else {
+		EXPECT_EQ(2U, n);
+	}
 	st = e2e_stats(self->dev);
 	EXPECT_EQ(4U, st.ioeventfds);
 	EXPECT_EQ(2U, st.doorbells);
