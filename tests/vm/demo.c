@@ -34,7 +34,7 @@ GUEST_IMAGE_DECLARE(uart_irq);
 #define COM1		0x3f8
 #define COM1_IRQ	4
 #define BURST		16		/* bytes the handler sends per IRQ */
-#define RUNS		20		/* per mode */
+#define RUNS		3		/* per mode */
 #define TEXT_GPA	GUEST_DATA_ADDR
 
 static const char text[] =
