@@ -26,11 +26,26 @@ int vmdev_opts_check(const void *opts, size_t opts_sz, size_t min_sz,
 	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) +	\
 		sizeof((opts)->field) ? (opts)->field : (fallback))
 
-/* vmdev_opts_check() for a struct with a leading size_t sz. */
+/*
+ * vmdev_opts_check() for a struct with a leading size_t sz, whose last
+ * field is last_field. What this library knows ends at sizeof(), not at
+ * the end of last_field: the tail padding between them is the
+ * compiler's, and a struct copied by value (or a compound literal) need
+ * not carry zeros there. Fields added later therefore start at or past
+ * the previous version's sizeof() (common.h). The static assertion
+ * keeps last_field honest: only padding may follow it.
+ */
+#define VMDEV_OPTS_KNOWN(type, last_field)				\
+	(sizeof(struct {						\
+		_Static_assert(sizeof(type) - offsetof(type, last_field) - \
+			       sizeof(((type *)0)->last_field) <		\
+			       _Alignof(type), #last_field " is not last"); \
+		char c;							\
+	}) * 0 + sizeof(type))
+
 #define VMDEV_OPTS_CHECK(opts, last_field)				\
 	vmdev_opts_check((opts), (opts) ? (opts)->sz : 0,		\
 			 sizeof(size_t),					\
-			 offsetof(__typeof__(*(opts)), last_field) +	\
-			 sizeof((opts)->last_field))
+			 VMDEV_OPTS_KNOWN(__typeof__(*(opts)), last_field))
 
 #endif /* VMDEV_INTERNAL_H */

@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 
 #include "minivm.h"
+#include "no_kvm.h"
 
 /*
  * Hold one idle VM for the life of the test program: created before
@@ -23,8 +24,11 @@
  */
 __attribute__((constructor)) static void guest_test_hold_kvm(void)
 {
-	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int kvm;
 
+	if (test_no_kvm())
+		return;
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
 		return;
 	/* The VM's fd stays open on purpose, until the program exits. */
@@ -39,9 +43,13 @@ __attribute__((constructor)) static void guest_test_hold_kvm(void)
  */
 #define GUEST_REQUIRE_KVM(kvm_err)					\
 	do {								\
-		if (kvm_err)						\
+		int __kvm_err = (kvm_err);				\
+									\
+		if (__kvm_err && test_no_kvm())				\
+			SKIP(return, TEST_NO_KVM_WHY);			\
+		if (__kvm_err)						\
 			SKIP(return, "/dev/kvm not usable: %s",		\
-			     strerror(-(kvm_err)));			\
+			     strerror(-__kvm_err));			\
 	} while (0)
 
 /* Run the loaded guest to its exit; its result in *result. */

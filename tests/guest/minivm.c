@@ -18,6 +18,7 @@
 
 #include "minivm.h"
 #include "minivm_cpu.h"
+#include "no_kvm.h"
 
 /* Element values are moved as the low bytes of a u64. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "x86 only");
@@ -41,6 +42,8 @@ static void kick(int sig)
 
 static int open_vm(struct minivm *vm)
 {
+	if (test_no_kvm())
+		return -ENODEV;
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		return -errno;

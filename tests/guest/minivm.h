@@ -73,7 +73,8 @@ struct minivm {
 
 /*
  * 0 if /dev/kvm opens and creates a VM here, else the negative errno
- * that says why not: a test skips on it. Past this point, a failure of
+ * that says why not (-ENODEV, touching nothing, with VMDEV_TEST_NO_KVM
+ * set: tests/guest/no_kvm.h): a test skips on it. Past this point, a failure of
  * minivm_create() is a failure.
  */
 int minivm_usable(void);

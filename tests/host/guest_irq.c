@@ -229,14 +229,14 @@ TEST_F(irq, delivery)
 /* The guest checks its parameters before programming anything. */
 TEST_F(irq, bad_params)
 {
-	struct guest_irq_params good = *self->p;
 	struct guest_irq_params bad[6];
 	uint32_t result;
 	unsigned int i;
 
+	/* Before self->p is read: without KVM, setup left it NULL. */
 	GUEST_REQUIRE_KVM(self->kvm_err);
 	for (i = 0; i < 6; i++)
-		bad[i] = good;
+		bad[i] = *self->p;
 	bad[0].ctrl = GUEST_IRQ_IOAPIC + 1;
 	bad[1].pin = variant->ctrl == GUEST_IRQ_PIC ? 16 : 24;
 	bad[2].rounds = GUEST_IRQ_MAX_ROUNDS + 1;

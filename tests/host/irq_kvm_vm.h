@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "../guest/no_kvm.h"
+
 #define KVM_VM_MEM_SIZE		0x10000
 #define GUEST_CODE		0x3000
 #define GUEST_HANDLER		0x3100
@@ -62,6 +64,8 @@ static inline void kvm_vm_init(struct kvm_vm *vm)
 static inline const char *kvm_vm_open(struct kvm_vm *vm, bool irqchip)
 {
 	kvm_vm_init(vm);
+	if (test_no_kvm())
+		return TEST_NO_KVM_WHY;
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		return "/dev/kvm cannot be opened";

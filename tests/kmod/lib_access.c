@@ -567,8 +567,7 @@ TEST(modes_agree)
 	struct outcome user, kernel;
 	unsigned int c;
 
-	if (minivm_usable())
-		SKIP(return, "/dev/kvm is not usable here");
+	GUEST_REQUIRE_KVM(minivm_usable());
 	if (access("/dev/vmdev", F_OK))
 		SKIP(return, "kernel mode needs vmdev.ko (/dev/vmdev absent)");
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {

@@ -175,8 +175,7 @@ TEST(modes)
 	struct minivm mv;
 	struct vmdev_vm *vm;
 
-	if (minivm_usable())
-		SKIP(return, "/dev/kvm is not usable here");
+	GUEST_REQUIRE_KVM(minivm_usable());
 	ASSERT_EQ(0, minivm_create(&mv, NULL));
 	ASSERT_EQ(0, vmdev_vm_new(mv.vm_fd, &o, &vm));
 	EXPECT_EQ((int)(module ? VMDEV_VM_KERNEL : VMDEV_VM_USER),

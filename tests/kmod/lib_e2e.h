@@ -157,7 +157,8 @@ static inline int e2e_init(struct e2e *e, const struct e2e_opts *o)
 	memset(e, 0, sizeof(*e));
 	ret = minivm_usable();
 	if (ret) {
-		e->skip_why = "/dev/kvm is not usable here";
+		e->skip_why = test_no_kvm() ? TEST_NO_KVM_WHY :
+			      "/dev/kvm is not usable here";
 		return e->skip_err = -ret;
 	}
 	if (o->mode == VMDEV_VM_KERNEL && access("/dev/vmdev", F_OK)) {

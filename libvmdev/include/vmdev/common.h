@@ -9,8 +9,11 @@
  *   is changed by a call that fails.
  * - Option structs start with `size_t sz`; fill it with VMDEV_OPTS(). The
  *   library reads only the fields it knows and rejects (-EINVAL) a struct
- *   whose unknown tail (past the fields this version knows) is not zero,
- *   so programs built against newer headers keep working where they can.
+ *   whose unknown tail (past the sizeof() of the struct this version
+ *   knows) is not zero, so programs built against newer headers keep
+ *   working where they can. The struct's own tail padding is never
+ *   checked (a struct copied by value need not keep zeros there); a new
+ *   version adds its fields past the previous version's sizeof().
  */
 #ifndef VMDEV_COMMON_H
 #define VMDEV_COMMON_H
