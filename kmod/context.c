@@ -13,6 +13,7 @@
 #include "context.h"
 #include "device.h"
 #include "notify.h"
+#include "objects.h"
 
 /* Id 0 is never used, so a zeroed struct never names a device. */
 #define VMDEV_ID_LIMIT	XA_LIMIT(1, INT_MAX)
@@ -27,6 +28,7 @@ struct vmdev_ctx *vmdev_ctx_create(void)
 	mutex_init(&ctx->lock);
 	xa_init_flags(&ctx->devices, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	atomic64_set(&ctx->unclaimed, 0);
+	vmdev_obj_inc(VMDEV_OBJ_CONTEXTS);
 	return ctx;
 }
 
@@ -43,8 +45,10 @@ void vmdev_ctx_destroy(struct vmdev_ctx *ctx)
 		vmdev_device_free(dev);
 	xa_destroy(&ctx->devices);
 	vmdev_bus_destroy(&ctx->bus);
+	vmdev_vm_release(&ctx->vm);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
+	vmdev_obj_dec(VMDEV_OBJ_CONTEXTS);
 }
 
 static struct vmdev_bus_table *bus_table(struct vmdev_ctx *ctx)

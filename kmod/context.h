@@ -12,6 +12,7 @@
 #include <linux/xarray.h>
 
 #include "bus.h"
+#include "vm.h"
 
 struct vmdev_device;
 struct vmdev_rdev_events;
@@ -33,6 +34,7 @@ struct vmdev_ctx {
 	u32 nr_devices;
 	u32 nr_ranges;
 	atomic64_t unclaimed;	/* accesses that hit no device */
+	struct vmdev_vm vm;	/* the KVM VM, once a vCPU ran */
 };
 
 struct vmdev_ctx *vmdev_ctx_create(void);

@@ -13,6 +13,7 @@
 #include "context.h"
 #include "device.h"
 #include "ioctl.h"
+#include "objects.h"
 #include "uarg.h"
 
 static int check_create(const struct vmdev_create_device *arg)
@@ -34,6 +35,7 @@ static struct vmdev_device *device_alloc(const struct vmdev_create_device *arg)
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	strscpy(dev->name, arg->name, sizeof(dev->name));
+	vmdev_obj_inc(VMDEV_OBJ_DEVICES);
 	return dev;
 }
 
@@ -114,6 +116,7 @@ void vmdev_device_free(struct vmdev_device *dev)
 	if (dev->rdev)
 		vmdev_rdev_destroy(dev->rdev);
 	kfree(dev);
+	vmdev_obj_dec(VMDEV_OBJ_DEVICES);
 }
 
 long vmdev_ioctl_create_device(struct vmdev_ctx *ctx, void __user *uarg)

@@ -26,12 +26,20 @@
 
 #include "compat.h"
 #include "eventfd.h"
+#include "objects.h"
 
+/*
+ * Each deferred signal is delivered as a signal of its own: the eventfd
+ * counts exactly what was signalled, and a KVM irqfd, which injects once
+ * per wakeup whatever the count, sees every rise of an edge line.
+ */
 static void sink_work(struct work_struct *work)
 {
 	struct vmdev_sink *sink = container_of(work, struct vmdev_sink, work);
+	int n = atomic_xchg(&sink->deferred, 0);
 
-	vmdev_eventfd_signal(sink->efd);
+	while (n-- > 0)
+		vmdev_eventfd_signal(sink->efd);
 }
 
 /* -EBADF if fd is no open file, -EINVAL if it is not an eventfd. */
@@ -43,31 +51,37 @@ int vmdev_sink_init(struct vmdev_sink *sink, int fd)
 		return PTR_ERR(efd);
 	sink->efd = efd;
 	INIT_WORK(&sink->work, sink_work);
+	atomic_set(&sink->deferred, 0);
+	vmdev_obj_inc(VMDEV_OBJ_SINKS);
 	return 0;
 }
 
 /*
  * Signal now, or from a work item when called inside an eventfd wakeup.
- * Deferred signals coalesce while one is pending, as the eventfd counter
- * would if its reader had not read in between; every consumer (KVM's
- * irqfd, a poll loop) treats any count as one event.
+ * Deferred signals are counted, not merged: the work item signals as
+ * many times as it was asked to, so the eventfd's counter is the same
+ * in the end whichever way a signal went (Documentation/fast-path.rst,
+ * "When notifications are signalled").
  */
 void vmdev_sink_signal(struct vmdev_sink *sink, bool in_wakeup)
 {
-	if (in_wakeup || !eventfd_signal_allowed())
+	if (in_wakeup || !eventfd_signal_allowed()) {
+		atomic_inc(&sink->deferred);
 		schedule_work(&sink->work);
-	else
+	} else {
 		vmdev_eventfd_signal(sink->efd);
+	}
 }
 
 /*
- * Once nothing can reach the sink any more: a deferred signal still
- * pending is dropped, one running is waited for.
+ * Once nothing can reach the sink any more: deferred signals still
+ * pending are dropped, a work item running is waited for.
  */
 void vmdev_sink_release(struct vmdev_sink *sink)
 {
 	cancel_work_sync(&sink->work);
 	eventfd_ctx_put(sink->efd);
+	vmdev_obj_dec(VMDEV_OBJ_SINKS);
 }
 
 static int source_wake(wait_queue_entry_t *wait, unsigned int mode, int sync,
@@ -118,6 +132,7 @@ int vmdev_source_get(struct vmdev_source *src, int fd)
 	src->file = file;
 	src->efd = efd;
 	src->wqh = NULL;
+	vmdev_obj_inc(VMDEV_OBJ_SOURCES);
 	return 0;
 }
 
@@ -169,4 +184,5 @@ void vmdev_source_put(struct vmdev_source *src)
 	if (src->file)
 		fput(src->file);
 	eventfd_ctx_put(src->efd);
+	vmdev_obj_dec(VMDEV_OBJ_SOURCES);
 }

@@ -9,6 +9,7 @@
 #ifndef VMDEV_EVENTFD_H
 #define VMDEV_EVENTFD_H
 
+#include <linux/atomic.h>
 #include <linux/poll.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -19,7 +20,8 @@ struct file;
 
 struct vmdev_sink {
 	struct eventfd_ctx *efd;
-	struct work_struct work;	/* a signal deferred out of a wakeup */
+	struct work_struct work;	/* signals deferred out of a wakeup */
+	atomic_t deferred;		/* how many: the work signals each */
 };
 
 int vmdev_sink_init(struct vmdev_sink *sink, int fd);

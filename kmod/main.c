@@ -13,21 +13,28 @@
 #include <linux/vmdev.h>
 
 #include "chardev.h"
+#include "objects.h"
 
 static int __init vmdev_init(void)
 {
 	int ret;
 
+	vmdev_objects_init();
 	ret = vmdev_chardev_init();
 	if (ret)
-		return ret;
+		goto objects;
 	pr_info("loaded, API version %d\n", VMDEV_API_VERSION);
 	return 0;
+
+objects:
+	vmdev_objects_uninit();
+	return ret;
 }
 
 static void __exit vmdev_exit(void)
 {
 	vmdev_chardev_uninit();
+	vmdev_objects_uninit();
 }
 
 module_init(vmdev_init);

@@ -27,6 +27,7 @@
 #include "kvm_exit.h"
 #include "uarg.h"
 #include "vcpu.h"
+#include "vm.h"
 
 /* First version of struct vmdev_run (rules in linux/vmdev.h). */
 #define VMDEV_RUN_SIZE_VER0	offsetofend(struct vmdev_run, exits)
@@ -55,8 +56,10 @@ static long run_loop(struct vmdev_ctx *ctx, struct vmdev_vcpu *vcpu,
 }
 
 /*
- * exits is written back whatever the outcome once the loop has run, as
- * the exits it counts have taken effect in the guest.
+ * The vCPU must be one of this process's (vcpu.c) and of the context's
+ * VM (vm.c): both are checked before the loop touches anything. exits
+ * is written back whatever the outcome once the loop has run, as the
+ * exits it counts have taken effect in the guest.
  */
 long vmdev_ioctl_run(struct vmdev_ctx *ctx, void __user *uarg)
 {
@@ -72,6 +75,11 @@ long vmdev_ioctl_run(struct vmdev_ctx *ctx, void __user *uarg)
 	ret = vmdev_vcpu_get(&vcpu, arg.vcpu_fd, arg.kvm_run);
 	if (ret)
 		return ret;
+	ret = vmdev_vm_bind(ctx, &vcpu);
+	if (ret) {
+		vmdev_vcpu_put(&vcpu);
+		return ret;
+	}
 	arg.exits = 0;
 	ret = run_loop(ctx, &vcpu, &arg.exits);
 	vmdev_vcpu_put(&vcpu);

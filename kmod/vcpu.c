@@ -17,16 +17,23 @@
  *   least one struct kvm_run long: the exit data the loop reads and
  *   writes is what KVM reads back when it resumes the guest.
  *
- * Neither check is a security boundary: KVM_RUN is what the caller could
- * run on that file itself, and the mapping is the caller's own memory.
- * They turn a wrong descriptor or address into EINVAL instead of a loop
- * that reads the wrong page. A vCPU of another process passes them when
- * the caller has it mapped (an inherited mapping after fork()): KVM
- * itself refuses KVM_RUN from any other process than the VM's (EIO).
+ * - the vCPU's VM belongs to the caller's address space: KVM refuses
+ *   KVM_RUN to any other process (EIO), and a vCPU received from another
+ *   process, or inherited across fork(), is refused here (EPERM) before
+ *   the context binds to its VM.
+ *
+ * None of these checks is a security boundary: KVM_RUN is what the
+ * caller could run on that file itself, and the mapping is the caller's
+ * own memory. They turn a wrong descriptor or address into a clear
+ * error instead of a loop that reads the wrong page. KVM's vCPU file
+ * holds its struct kvm_vcpu in private_data (kvm_host.h, the headers of
+ * the very kernel the module is built for), whose VM lives as long as
+ * the file.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kvm.h>
+#include <linux/kvm_host.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -85,12 +92,21 @@ static int find_run_mapping(struct vmdev_vcpu *vcpu, u64 addr)
 	return ret;
 }
 
+/* Only for a file is_kvm_vcpu() accepted. */
+static struct kvm *vcpu_vm(struct file *file)
+{
+	const struct kvm_vcpu *v = file->private_data;
+
+	return v->kvm;
+}
+
 /*
  * Take the vCPU of descriptor fd with its kvm_run mapping at run_addr:
  * 0, -EBADF (no such open descriptor), -EINVAL (not a KVM vCPU, or not
- * its mapping), or the security module's verdict on running it. The
- * mapping may change after this check: the loop treats the page as the
- * caller's memory, which it is.
+ * its mapping), -EPERM (a vCPU of another process's VM), or the
+ * security module's verdict on running it. The mapping may change after
+ * this check: the loop treats the page as the caller's memory, which it
+ * is.
  */
 int vmdev_vcpu_get(struct vmdev_vcpu *vcpu, int fd, u64 run_addr)
 {
@@ -100,6 +116,11 @@ int vmdev_vcpu_get(struct vmdev_vcpu *vcpu, int fd, u64 run_addr)
 	if (!vcpu->file)
 		return -EBADF;
 	ret = is_kvm_vcpu(vcpu->file) ? 0 : -EINVAL;
+	if (!ret) {
+		vcpu->kvm = vcpu_vm(vcpu->file);
+		if (vcpu->kvm->mm != current->mm)
+			ret = -EPERM;
+	}
 	if (!ret)
 		ret = find_run_mapping(vcpu, run_addr);
 	/* Security modules see the loop's KVM_RUN like the caller's own. */
@@ -108,6 +129,7 @@ int vmdev_vcpu_get(struct vmdev_vcpu *vcpu, int fd, u64 run_addr)
 	if (ret) {
 		fput(vcpu->file);
 		vcpu->file = NULL;
+		vcpu->kvm = NULL;
 	}
 	return ret;
 }
@@ -116,6 +138,7 @@ void vmdev_vcpu_put(struct vmdev_vcpu *vcpu)
 {
 	fput(vcpu->file);
 	vcpu->file = NULL;
+	vcpu->kvm = NULL;
 }
 
 /*

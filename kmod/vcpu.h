@@ -11,10 +11,12 @@
 #include <linux/types.h>
 
 struct file;
+struct kvm;
 struct kvm_run;
 
 struct vmdev_vcpu {
 	struct file *file;		/* a reference, dropped by _put() */
+	struct kvm *kvm;		/* its VM, alive while file is held */
 	struct kvm_run __user *run;	/* start of the kvm_run mapping */
 	u64 map_len;			/* bytes of that mapping */
 };

@@ -126,6 +126,22 @@ static inline uint64_t kev_quiet(int fd)
 	return kev_wait_ms(fd, KEV_QUIET_MS);
 }
 
+/*
+ * Everything signalled until the counter has summed to want (each wait
+ * bounded by KEV_WAIT_MS), then whatever else comes within KEV_QUIET_MS:
+ * for asserting an exact number of signals that may arrive late.
+ */
+static inline uint64_t kev_collect(int fd, uint64_t want)
+{
+	uint64_t total = 0, n;
+
+	do {
+		n = kev_wait_ms(fd, total < want ? KEV_WAIT_MS : KEV_QUIET_MS);
+		total += n;
+	} while (n);
+	return total;
+}
+
 /* ---- a device with every kind of register a binding names ------------ */
 
 /*

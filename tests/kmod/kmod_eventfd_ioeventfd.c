@@ -190,6 +190,40 @@ TEST_F(io, deferred_delivery)
 }
 
 /*
+ * Deferred signals are counted, never merged: rings and rises that come
+ * from wakeups far faster than the work item runs still reach their
+ * eventfds one signal each (they used to coalesce while one was pending).
+ */
+#define BURST	1000
+
+TEST_F(io, deferred_exact_counts)
+{
+	int io_db = self->efd[0], note = self->efd[1];
+	int io_set = self->efd[2], trig = self->efd[3];
+	struct vmdev_stats st;
+	int i;
+
+	KMOD_SKIP_IF_NO_MODULE();
+	ASSERT_EQ(0, kev_notifyfd(self->fd, self->id, KEV_DB, note, 0));
+	ASSERT_EQ(0, kev_ioeventfd(self->fd, self->id, KEV_DB, io_db, 7, 0));
+	ASSERT_EQ(0, kev_irqfd(self->fd, self->id, KEV_EDGE, trig, -1, 0));
+	ASSERT_EQ(0, kev_ioeventfd(self->fd, self->id, KEV_SET_E, io_set, 1,
+				   0));
+	for (i = 0; i < BURST; i++) {
+		ASSERT_EQ(0, kev_signal(io_db, 1));
+		/* A rise from the wakeup, a fall from the ioctl. */
+		ASSERT_EQ(0, kev_signal(io_set, 1));
+		ASSERT_EQ(DONE, kev_poke(self->fd, KEV_PIO, KEV_STAT_E));
+	}
+	EXPECT_EQ((uint64_t)BURST, kev_collect(note, BURST));
+	EXPECT_EQ((uint64_t)BURST, kev_collect(trig, BURST));
+	st = stats(_metadata, self->fd, self->id);
+	EXPECT_EQ((uint64_t)BURST, st.doorbells);
+	EXPECT_EQ((uint64_t)BURST, st.irqs);
+	EXPECT_EQ((uint64_t)2 * BURST, st.ioeventfds);
+}
+
+/*
  * A level line raised by an ioeventfd, its EOI from the resample
  * eventfd: both wakeups defer, and the line re-fires while pending.
  */

@@ -4,8 +4,9 @@
  * that is not a KVM vCPU (EBADF when it is no descriptor at all, EINVAL
  * otherwise); a kvm_run address that is not the start of a shared,
  * writable mapping of that very vCPU at offset 0; a vCPU of another
- * process (KVM's own EIO). A refused call runs nothing: the guest does
- * not move and `exits` is not written. And where the mapping lacks
+ * process (EPERM) or of another VM than the context's (EXDEV). A refused
+ * call runs nothing and binds nothing: the guest does not move and
+ * `exits` is not written. And where the mapping lacks
  * KVM's PIO data page, PIO exits go to userspace rather than fail.
  */
 #include <errno.h>
@@ -86,6 +87,18 @@ static void check_untouched(struct __test_metadata *_metadata,
 	EXPECT_EQ(~0ULL, exits);
 	ASSERT_EQ(0, kmod_reg_read(self->ctx, self->pio, KMOD_REG_RW, &v));
 	EXPECT_EQ(0U, v);
+}
+
+/* The probe guest and the device as they were before it first ran. */
+static void rearm(struct __test_metadata *_metadata,
+		  FIXTURE_DATA(refuse) *self)
+{
+	ASSERT_EQ(0, minivm_load(&self->vm, GUEST_IMAGE(probe),
+				 MINIVM_PROT32));
+	*self->p = (struct guest_probe_params){
+		.op = GUEST_PROBE_OUT, .port = DEV_PORT, .value = OUT_VALUE,
+	};
+	ASSERT_EQ(0, kmod_reg_write(self->ctx, self->pio, KMOD_REG_RW, 0));
 }
 
 /* The probe guest's run through the kernel, to its exit port. */
@@ -331,11 +344,12 @@ TEST_F(refuse, no_pio_page)
 
 /*
  * A vCPU of another process: a forked child inherits the descriptor,
- * the mapping and the context, and passes every check of the module;
- * KVM itself refuses to run a VM outside the process that created it.
+ * the mapping and the context, and is refused (EPERM) before anything
+ * runs or binds; KVM would refuse it too (EIO), but only once entered.
  */
 TEST_F(refuse, vcpu_of_another_process)
 {
+	long vms = kmod_objects("vms");
 	uint64_t exits = ~0ULL;
 	int status, ret;
 	pid_t pid;
@@ -346,13 +360,102 @@ TEST_F(refuse, vcpu_of_another_process)
 	if (!pid) {
 		ret = run_with(self->ctx, self->vm.vcpu_fd, self->vm.run,
 			       &exits);
-		_exit(ret == -EIO && exits == 0 ? 0 : 1);
+		_exit(ret == -EPERM && exits == ~0ULL ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+	check_untouched(_metadata, self, ~0ULL);
+	EXPECT_EQ(vms, kmod_objects("vms"));
 	/* Its own process still runs it. */
 	check_runs(_metadata, self, self->vm.run);
+}
+
+/*
+ * A context is one VM: the first vCPU it runs binds it to that vCPU's
+ * VM, and a vCPU of another VM is refused (EXDEV) with nothing run or
+ * changed, whichever VM came first.
+ */
+TEST_F(refuse, vcpu_of_another_vm)
+{
+	struct minivm other;
+	uint64_t exits = ~0ULL;
+	long vms;
+	int ctx2;
+
+	KRUN_REQUIRE(self->kvm_err, self->ctx);
+	ASSERT_EQ(0, minivm_create(&other, NULL));
+	ASSERT_EQ(0, minivm_load(&other, GUEST_IMAGE(probe), MINIVM_PROT32));
+	vms = kmod_objects("vms");
+	check_runs(_metadata, self, self->vm.run);
+	EXPECT_EQ(vms + 1, kmod_objects("vms"));
+	EXPECT_EQ(-EXDEV, run_with(self->ctx, other.vcpu_fd, other.run,
+				   &exits));
+	EXPECT_EQ(~0ULL, exits);
+	EXPECT_EQ(vms + 1, kmod_objects("vms"));
+	rearm(_metadata, self);
+	check_runs(_metadata, self, self->vm.run);
+
+	/* The other way round, on a context of its own. */
+	ctx2 = kmod_open();
+	ASSERT_LE(0, ctx2);
+	ASSERT_EQ(0, run_with(ctx2, other.vcpu_fd, other.run, &exits));
+	EXPECT_EQ(vms + 2, kmod_objects("vms"));
+	exits = ~0ULL;
+	EXPECT_EQ(-EXDEV, run_with(ctx2, self->vm.vcpu_fd, self->vm.run,
+				   &exits));
+	EXPECT_EQ(~0ULL, exits);
+	close(ctx2);
+	EXPECT_EQ(vms + 1, kmod_objects("vms"));
+	minivm_destroy(&other);
+}
+
+/* A kernel module's reference count, -1 if it is not loaded. */
+static long module_refs(const char *name)
+{
+	char path[64];
+	long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+/*
+ * The context holds its VM, and the VM's vendor module, after the VMM
+ * closed every KVM descriptor: until the context goes, the VM cannot be
+ * destroyed under it, nor kvm_amd unloaded while a VM's destruction
+ * still needs its code.
+ */
+TEST_F(refuse, context_holds_its_vm)
+{
+	const char *vendor = "kvm_amd";
+	long vms, refs, held;
+
+	KRUN_REQUIRE(self->kvm_err, self->ctx);
+	if (module_refs(vendor) < 0)
+		vendor = "kvm_intel";
+	ASSERT_LE(0, module_refs(vendor));
+	vms = kmod_objects("vms");
+	check_runs(_metadata, self, self->vm.run);
+	held = module_refs(vendor);
+	minivm_destroy(&self->vm);
+	self->vm.run = NULL;
+	EXPECT_EQ(vms + 1, kmod_objects("vms"));
+	refs = module_refs(vendor);
+	/* What the VM's files held is gone; the context's hold is not. */
+	EXPECT_LT(0, refs);
+	EXPECT_GE(held, refs);
+	close(self->ctx);
+	self->ctx = -1;
+	EXPECT_EQ(vms, kmod_objects("vms"));
+	EXPECT_GT(refs, module_refs(vendor));
 }
 
 TEST_HARNESS_MAIN

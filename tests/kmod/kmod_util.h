@@ -293,4 +293,25 @@ static inline void kmod_edge_free(void *buf)
 	munmap((void *)((uintptr_t)buf & ~(uintptr_t)(pg - 1)), 2 * pg);
 }
 
+/*
+ * The module's live objects of one kind (contexts, devices, sinks,
+ * sources, vms), from its debugfs file; -errno without it.
+ */
+#define KMOD_OBJECTS	"/sys/kernel/debug/vmdev/objects"
+
+static inline long kmod_objects(const char *kind)
+{
+	FILE *f = fopen(KMOD_OBJECTS, "re");
+	char name[32];
+	long n, ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fscanf(f, "%31s %ld", name, &n) == 2)
+		if (!strcmp(name, kind))
+			ret = n;
+	fclose(f);
+	return ret;
+}
+
 #endif /* VMDEV_TESTS_KMOD_UTIL_H */

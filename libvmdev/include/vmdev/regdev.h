@@ -179,9 +179,9 @@ vmdev_regdev_doorbell_remove(struct vmdev_regdev *rd,
 
 /*
  * Signal eventfd fd (duplicated: the caller keeps its own) each time
- * DOORBELL register reg rings, whoever wrote it (in kernel mode, rings
- * of a doorbell that come faster than the module's work item may be
- * signalled as one). Errors: -EINVAL (NULL,
+ * DOORBELL register reg rings, whoever wrote it: one count per ring, in
+ * both modes (in kernel mode a ring from an ioeventfd is signalled a
+ * little later, from the module's work item). Errors: -EINVAL (NULL,
  * not a DOORBELL register), -ENOENT (no such register), -EBADF (fd),
  * -EBUSY (bound already), and in kernel mode VMDEV_NOTIFYFD's.
  */

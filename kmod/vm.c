@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One context is one VM. The first vCPU a context runs binds it to that
+ * vCPU's VM for the rest of its life, and a vCPU of any other VM is
+ * refused (EXDEV): devices, their interrupt lines and their eventfds
+ * were set up for one guest, and a second one would share them.
+ *
+ * The binding is a reference to the VM, so that no other VM can be
+ * created at the same address and pass for it. A VM does not always pin
+ * the vendor module (kvm_amd, kvm_intel) whose code its destruction
+ * runs: on 6.1 the VM holds it itself, on 6.12 only its files do, and a
+ * VM kept alive by a reference alone lets the module go. The context
+ * therefore also holds the module that owns the vCPU's file, if any,
+ * and drops it only after its last reference to the VM.
+ */
+#include <linux/fs.h>
+#include <linux/kvm_host.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+
+#include "context.h"
+#include "objects.h"
+#include "vcpu.h"
+#include "vm.h"
+
+static int bind_locked(struct vmdev_vm *vm, const struct vmdev_vcpu *vcpu)
+{
+	struct module *owner = vcpu->file->f_op->owner;
+
+	if (vm->kvm)
+		return vm->kvm == vcpu->kvm ? 0 : -EXDEV;
+	/* The vCPU's file holds its owner: this cannot fail while held. */
+	if (!try_module_get(owner))
+		return -ENODEV;
+	kvm_get_kvm(vcpu->kvm);
+	vm->kvm = vcpu->kvm;
+	vm->owner = owner;
+	vmdev_obj_inc(VMDEV_OBJ_VMS);
+	return 0;
+}
+
+/* 0 if ctx is (now) bound to vcpu's VM, -EXDEV if to another one. */
+int vmdev_vm_bind(struct vmdev_ctx *ctx, const struct vmdev_vcpu *vcpu)
+{
+	int ret;
+
+	/* Bound once for good: every later run reads it without the lock. */
+	if (READ_ONCE(ctx->vm.kvm) == vcpu->kvm)
+		return 0;
+	mutex_lock(&ctx->lock);
+	ret = bind_locked(&ctx->vm, vcpu);
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/* The context's last file is gone: no run loop holds the VM any more. */
+void vmdev_vm_release(struct vmdev_vm *vm)
+{
+	if (!vm->kvm)
+		return;
+	kvm_put_kvm(vm->kvm);
+	module_put(vm->owner);
+	vm->kvm = NULL;
+	vm->owner = NULL;
+	vmdev_obj_dec(VMDEV_OBJ_VMS);
+}
