@@ -6,7 +6,9 @@
 
 KMOD_SRCS	:= Kbuild $(sort $(wildcard kmod/*.c kmod/*.h \
 		   libvmdev/core/*.c libvmdev/core/*.h)) uapi/linux/vmdev.h
-KMOD_FLAGS	:= CONFIG_VMDEV=m W=1
+# O= names our own output directory, and make hands command-line
+# variables down to kbuild, which would take it for the kernel's: reset.
+KMOD_FLAGS	:= CONFIG_VMDEV=m W=1 O=
 MATRIX		= $(shell $(TOP)/tests/vm/kernels.sh)
 kdir_for	= $(if $(filter $(1),$(KVER)),$(KDIR),/lib/modules/$(1)/build)
 

@@ -15,7 +15,7 @@
 
 GUEST_SRC	:= tests/guest
 GUEST_OUT	:= $(O)/tests/guest
-GUEST_NAMES	:= probe access strio uart uart_irq irq bench
+GUEST_NAMES	:= probe access strio uart uart_irq irq bench race
 # The shared pieces each guest links besides its own object.
 GUEST_RT32	:= probe strio uart uart_irq irq
 GUEST_IRQCHIP32	:= uart_irq irq

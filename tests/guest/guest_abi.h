@@ -22,6 +22,7 @@
 #define GUEST_DATA_ADDR		0x80000		/* buffers the VMM fills/reads */
 #define GUEST_DATA_SIZE		0x100000
 #define GUEST_STACK_TOP		0x200000	/* initial stack pointer */
+#define GUEST_VCPU_STACK	0x10000		/* vCPU i: TOP - i * this */
 
 /* Long mode identity-maps the first 4 GiB with 2 MiB pages. */
 #define GUEST_PT_MAPPED		0x100000000
@@ -154,6 +155,68 @@
 #define BENCH_VALUE		24	/* u64 written, or every read's value */
 #define BENCH_MISMATCHES	32	/* u32 out: reads of another value */
 
+/*
+ * ---- race: a table of accesses in a loop on every vCPU at once --------
+ *
+ * Every vCPU runs the whole table, round after round, until the VMM sets
+ * RACE_STOP (or RACE_MAX_ROUNDS rounds are done), then writes its result
+ * to the exit port: GUEST_PASS, or GUEST_FAIL_MISMATCH if any read was
+ * bad or stale. vCPU i (i in %rdi at entry) makes each access at
+ * addr + i * stride, so that vCPUs can have registers of their own, and
+ * keeps its counters in its own block, written at the end of each round.
+ */
+#define RACE_MAX_VCPUS		4
+
+#define RACE_NR_OPS		0	/* u32 table entries, at least 1 */
+#define RACE_STOP		4	/* u32 set: finish the round and exit */
+#define RACE_DEAD		8	/* u32 newest destroyed generation */
+#define RACE_MAX_ROUNDS		12	/* u32 rounds, then exit; 0: no limit */
+#define RACE_VCPU		64	/* struct guest_race_vcpu[] out */
+#define RACE_OPS		(RACE_VCPU + RACE_MAX_VCPUS * RACE_V_SIZEOF)
+
+/* What one vCPU did, at the end of its last complete round. */
+#define RACE_V_ROUNDS		0	/* u64 rounds completed */
+#define RACE_V_ACCESSES		8	/* u64 accesses made */
+#define RACE_V_BAD		16	/* u64 RACE_READ(BACK)s that missed */
+#define RACE_V_HITS		24	/* u64 markers of a live generation */
+#define RACE_V_GONE		32	/* u64 markers read as all ones */
+#define RACE_V_STALE		40	/* u64 markers neither live nor gone */
+#define RACE_V_FIRST_OP		48	/* u32 first bad/stale entry + 1 */
+#define RACE_V_FIRST_DEAD	52	/* u32 RACE_DEAD before that read */
+#define RACE_V_FIRST_VALUE	56	/* u64 what that read returned */
+#define RACE_V_SIZEOF		64
+
+#define RACE_OP_SPACE		0	/* u8 GUEST_SPACE_* */
+#define RACE_OP_SIZE		1	/* u8 1, 2, 4 or 8 (MMIO only) */
+#define RACE_OP_KIND		2	/* u8 RACE_* below */
+#define RACE_OP_STRIDE		4	/* u32 vCPU i: addr + i * stride */
+#define RACE_OP_ADDR		8	/* u64 port or physical address */
+#define RACE_OP_VALUE		16	/* u64 see the kinds */
+#define RACE_OP_SIZEOF		24
+
+#define RACE_MAX_OPS	((GUEST_PARAM_SIZE - RACE_OPS) / RACE_OP_SIZEOF)
+
+/*
+ * The kinds of entry. Values are of the access's size (the low bytes of
+ * value); "rounds" is the vCPU's count of completed rounds.
+ */
+#define RACE_READ	0	/* must read value, else bad */
+#define RACE_WRITE	1	/* writes value ^ rounds */
+#define RACE_READBACK	2	/* must read value ^ rounds, else bad */
+/*
+ * A marker of a device that comes and goes (4 or 8 bytes): all ones is
+ * "gone" (the VMM's answer when the access reached it); otherwise the
+ * low 32 bits must be the marker byte of value (bits 24-31) and a
+ * generation (bits 0-23) newer than RACE_DEAD as read before the access,
+ * and an 8-byte read must hold the same 32 bits twice: a "hit". Anything
+ * else is "stale": a destroyed generation, a torn or foreign value.
+ */
+#define RACE_MARKER	3
+#define RACE_POKE	4	/* writes value, unchecked */
+
+#define RACE_MARK_MASK	0xff000000
+#define RACE_GEN_MASK	0x00ffffff
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 #include <stddef.h>
@@ -242,6 +305,38 @@ struct guest_bench_params {
 	uint32_t mismatches;
 };
 
+struct guest_race_vcpu {
+	uint64_t rounds;
+	uint64_t accesses;
+	uint64_t bad;
+	uint64_t hits;
+	uint64_t gone;
+	uint64_t stale;
+	uint32_t first_op;
+	uint32_t first_dead;
+	uint64_t first_value;
+};
+
+struct guest_race_op {
+	uint8_t space;
+	uint8_t size;
+	uint8_t kind;
+	uint8_t pad;
+	uint32_t stride;
+	uint64_t addr;
+	uint64_t value;
+};
+
+struct guest_race_params {
+	uint32_t nr_ops;
+	uint32_t stop;
+	uint32_t dead;
+	uint32_t max_rounds;
+	uint8_t pad[RACE_VCPU - 16];
+	struct guest_race_vcpu vcpu[RACE_MAX_VCPUS];
+	struct guest_race_op ops[];
+};
+
 /* The offsets above are what the guests use: keep both in step. */
 #define GUEST_ABI_CHECK(type, field, off) \
 	_Static_assert(offsetof(struct type, field) == (off), #type "." #field)
@@ -306,6 +401,31 @@ GUEST_ABI_CHECK(guest_bench_params, count, BENCH_COUNT);
 GUEST_ABI_CHECK(guest_bench_params, addr, BENCH_ADDR);
 GUEST_ABI_CHECK(guest_bench_params, value, BENCH_VALUE);
 GUEST_ABI_CHECK(guest_bench_params, mismatches, BENCH_MISMATCHES);
+GUEST_ABI_CHECK(guest_race_params, nr_ops, RACE_NR_OPS);
+GUEST_ABI_CHECK(guest_race_params, stop, RACE_STOP);
+GUEST_ABI_CHECK(guest_race_params, dead, RACE_DEAD);
+GUEST_ABI_CHECK(guest_race_params, max_rounds, RACE_MAX_ROUNDS);
+GUEST_ABI_CHECK(guest_race_params, vcpu, RACE_VCPU);
+GUEST_ABI_CHECK(guest_race_params, ops, RACE_OPS);
+GUEST_ABI_CHECK(guest_race_vcpu, rounds, RACE_V_ROUNDS);
+GUEST_ABI_CHECK(guest_race_vcpu, accesses, RACE_V_ACCESSES);
+GUEST_ABI_CHECK(guest_race_vcpu, bad, RACE_V_BAD);
+GUEST_ABI_CHECK(guest_race_vcpu, hits, RACE_V_HITS);
+GUEST_ABI_CHECK(guest_race_vcpu, gone, RACE_V_GONE);
+GUEST_ABI_CHECK(guest_race_vcpu, stale, RACE_V_STALE);
+GUEST_ABI_CHECK(guest_race_vcpu, first_op, RACE_V_FIRST_OP);
+GUEST_ABI_CHECK(guest_race_vcpu, first_dead, RACE_V_FIRST_DEAD);
+GUEST_ABI_CHECK(guest_race_vcpu, first_value, RACE_V_FIRST_VALUE);
+GUEST_ABI_CHECK(guest_race_op, space, RACE_OP_SPACE);
+GUEST_ABI_CHECK(guest_race_op, size, RACE_OP_SIZE);
+GUEST_ABI_CHECK(guest_race_op, kind, RACE_OP_KIND);
+GUEST_ABI_CHECK(guest_race_op, stride, RACE_OP_STRIDE);
+GUEST_ABI_CHECK(guest_race_op, addr, RACE_OP_ADDR);
+GUEST_ABI_CHECK(guest_race_op, value, RACE_OP_VALUE);
+_Static_assert(sizeof(struct guest_race_vcpu) == RACE_V_SIZEOF,
+	       "guest_race_vcpu size");
+_Static_assert(sizeof(struct guest_race_op) == RACE_OP_SIZEOF,
+	       "guest_race_op size");
 
 #endif /* !__ASSEMBLER__ */
 #endif /* VMDEV_TESTS_GUEST_ABI_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * minivm: one VM, one vCPU, its exits (see minivm.h). The run loop's
+ * minivm: one VM, its vCPUs, their exits (see minivm.h). The run loop's
  * deadline is a per-thread POSIX timer whose signal sets the kvm_run
  * page's immediate_exit: KVM_RUN then returns -EINTR whether the signal
  * came while the vCPU ran (or halted) or just before it entered.
@@ -85,24 +85,42 @@ static int add_memory(struct minivm *vm)
 	return 0;
 }
 
-static int add_vcpu(struct minivm *vm)
+/* vCPU index (its KVM id too), counted in nr_vcpus once it exists. */
+static int add_vcpu(struct minivm *vm, unsigned int index)
 {
+	struct minivm_vcpu *v = &vm->vcpus[index];
 	void *run;
 	int size;
 
-	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-	if (vm->vcpu_fd < 0)
+	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, index);
+	if (v->fd < 0)
 		return -errno;
+	vm->nr_vcpus = index + 1;
+	if (!index)
+		vm->vcpu_fd = v->fd;
 	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (size < (int)sizeof(struct kvm_run))
 		return size < 0 ? -errno : -EPROTO;
-	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   vm->vcpu_fd, 0);
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (run == MAP_FAILED)
 		return -errno;
-	vm->run = run;
+	v->run = run;
 	vm->run_size = size;
-	return minivm_cpu_set_cpuid(vm);
+	if (!index)
+		vm->run = run;
+	return minivm_cpu_set_cpuid(vm, v->fd);
+}
+
+static int add_vcpus(struct minivm *vm, unsigned int n)
+{
+	unsigned int i;
+	int ret = 0;
+
+	if (n > MINIVM_MAX_VCPUS)
+		return -EINVAL;
+	for (i = 0; !ret && i < (n ? n : 1); i++)
+		ret = add_vcpu(vm, i);
+	return ret;
 }
 
 static int install_kick(void)
@@ -125,6 +143,8 @@ int minivm_create(struct minivm *vm, const struct minivm_opts *opts)
 	vm->kvm_fd = -1;
 	vm->vm_fd = -1;
 	vm->vcpu_fd = -1;
+	if (opts->nr_vcpus > MINIVM_MAX_VCPUS)
+		return -EINVAL;
 	vm->irqchip = opts->irqchip;
 	vm->timeout_ms = opts->timeout_ms ? opts->timeout_ms :
 			 MINIVM_TIMEOUT_MS;
@@ -135,7 +155,7 @@ int minivm_create(struct minivm *vm, const struct minivm_opts *opts)
 	if (!ret)
 		ret = add_memory(vm);
 	if (!ret)
-		ret = add_vcpu(vm);
+		ret = add_vcpus(vm, opts->nr_vcpus);
 	if (!ret)
 		ret = install_kick();
 	if (ret)
@@ -150,8 +170,22 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/*
+ * vCPU 0 may exist without vcpus[] (a struct minivm set up by hand, as
+ * minivm_usable() does, has nr_vcpus 0): it is released through vcpu_fd
+ * and run, the others through vcpus[].
+ */
 void minivm_destroy(struct minivm *vm)
 {
+	unsigned int i;
+
+	for (i = 1; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].run)
+			munmap(vm->vcpus[i].run, vm->run_size);
+		vm->vcpus[i].run = NULL;
+		close_fd(&vm->vcpus[i].fd);
+	}
+	vm->nr_vcpus = 0;
 	if (vm->run)
 		munmap(vm->run, vm->run_size);
 	vm->run = NULL;
@@ -174,6 +208,8 @@ int minivm_load(struct minivm *vm, struct guest_image img,
 		enum minivm_mode mode)
 {
 	uint8_t *dst = minivm_gpa(vm, GUEST_LOAD_ADDR, GUEST_IMAGE_MAX);
+	unsigned int i;
+	int ret = 0;
 
 	if (!img.size)
 		return -EINVAL;
@@ -181,37 +217,95 @@ int minivm_load(struct minivm *vm, struct guest_image img,
 		return -E2BIG;
 	memcpy(dst, img.data, img.size);
 	memset(dst + img.size, 0, GUEST_IMAGE_MAX - img.size);
-	return minivm_cpu_enter(vm, mode);
+	for (i = 0; !ret && i < vm->nr_vcpus; i++)
+		ret = minivm_cpu_enter(vm, i, mode);
+	return ret;
+}
+
+/*
+ * What the loops below work on: one vCPU's descriptor and run page, and
+ * the counters of its exits (NULL: not counted).
+ */
+struct vcpu_view {
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	unsigned int index;
+	struct minivm_stats *stats;
+};
+
+/* vCPU 0 as minivm_run() sees it (vm may have been set up by hand). */
+static struct vcpu_view view0(struct minivm *vm)
+{
+	return (struct vcpu_view){
+		.fd = vm->vcpu_fd, .run = vm->run, .run_size = vm->run_size,
+		.stats = &vm->stats,
+	};
+}
+
+/* vCPU index, from its own thread: not counted. false: no such vCPU. */
+static bool view_of(struct minivm *vm, unsigned int index,
+		    struct vcpu_view *v)
+{
+	if (index >= vm->nr_vcpus)
+		return false;
+	*v = (struct vcpu_view){
+		.fd = vm->vcpus[index].fd, .run = vm->vcpus[index].run,
+		.run_size = vm->run_size, .index = index,
+	};
+	return true;
+}
+
+static int view_run(const struct vcpu_view *v)
+{
+	if (v->stats)
+		v->stats->runs++;
+	return ioctl(v->fd, KVM_RUN, 0) ? -errno : 0;
 }
 
 int minivm_run(struct minivm *vm)
 {
-	vm->stats.runs++;
-	return ioctl(vm->vcpu_fd, KVM_RUN, 0) ? -errno : 0;
+	struct vcpu_view v = view0(vm);
+
+	return view_run(&v);
+}
+
+int minivm_run_vcpu(struct minivm *vm, unsigned int index)
+{
+	struct vcpu_view v;
+
+	if (!view_of(vm, index, &v))
+		return -EINVAL;
+	return view_run(&v);
 }
 
 /* Every element of a PIO exit, at data_offset in the run page. */
-static int complete_pio(struct minivm *vm, minivm_io_fn fn, void *opaque)
+static int complete_pio(const struct vcpu_view *v, minivm_io_fn fn,
+			void *opaque)
 {
-	const struct kvm_run *run = vm->run;
+	const struct kvm_run *run = v->run;
 	uint32_t size = run->io.size, count = run->io.count, i;
-	uint8_t *p = (uint8_t *)vm->run + run->io.data_offset;
+	uint8_t *p = (uint8_t *)v->run + run->io.data_offset;
+	struct minivm_stats *stats = v->stats;
 	struct minivm_io io;
 	int ret;
 
 	if ((size != 1 && size != 2 && size != 4) || !count ||
-	    run->io.data_offset > vm->run_size ||
-	    (uint64_t)size * count > vm->run_size - run->io.data_offset)
+	    run->io.data_offset > v->run_size ||
+	    (uint64_t)size * count > v->run_size - run->io.data_offset)
 		return -EPROTO;
-	vm->stats.pio_exits++;
-	vm->stats.pio_elems += count;
-	if (count > vm->stats.pio_max_count)
-		vm->stats.pio_max_count = count;
+	if (stats) {
+		stats->pio_exits++;
+		stats->pio_elems += count;
+		if (count > stats->pio_max_count)
+			stats->pio_max_count = count;
+	}
 	for (i = 0; i < count; i++, p += size) {
 		io = (struct minivm_io){
 			.addr = run->io.port, .len = size,
 			.space = VMDEV_SPACE_PIO,
 			.write = run->io.direction == KVM_EXIT_IO_OUT,
+			.vcpu = v->index,
 		};
 		if (io.write)
 			memcpy(&io.data, p, size);
@@ -224,18 +318,21 @@ static int complete_pio(struct minivm *vm, minivm_io_fn fn, void *opaque)
 	return 0;
 }
 
-static int complete_mmio(struct minivm *vm, minivm_io_fn fn, void *opaque)
+static int complete_mmio(const struct vcpu_view *v, minivm_io_fn fn,
+			 void *opaque)
 {
-	struct kvm_run *run = vm->run;
+	struct kvm_run *run = v->run;
 	struct minivm_io io = {
 		.addr = run->mmio.phys_addr, .len = run->mmio.len,
 		.space = VMDEV_SPACE_MMIO, .write = run->mmio.is_write,
+		.vcpu = v->index,
 	};
 	int ret;
 
 	if (!io.len || io.len > sizeof(run->mmio.data))
 		return -EPROTO;
-	vm->stats.mmio_exits++;
+	if (v->stats)
+		v->stats->mmio_exits++;
 	if (io.write)
 		memcpy(&io.data, run->mmio.data, io.len);
 	ret = fn(opaque, &io);
@@ -244,22 +341,39 @@ static int complete_mmio(struct minivm *vm, minivm_io_fn fn, void *opaque)
 	return ret;
 }
 
-int minivm_complete_io(struct minivm *vm, minivm_io_fn fn, void *opaque)
+static int complete_io(const struct vcpu_view *v, minivm_io_fn fn,
+		       void *opaque)
 {
-	switch (vm->run->exit_reason) {
+	switch (v->run->exit_reason) {
 	case KVM_EXIT_IO:
-		return complete_pio(vm, fn, opaque);
+		return complete_pio(v, fn, opaque);
 	case KVM_EXIT_MMIO:
-		return complete_mmio(vm, fn, opaque);
+		return complete_mmio(v, fn, opaque);
 	default:
 		return -EINVAL;
 	}
 }
 
-/* The guest's result, if this exit is its write to GUEST_PORT_EXIT. */
-static bool guest_exited(const struct minivm *vm, uint32_t *result)
+int minivm_complete_io(struct minivm *vm, minivm_io_fn fn, void *opaque)
 {
-	const struct kvm_run *run = vm->run;
+	struct vcpu_view v = view0(vm);
+
+	return complete_io(&v, fn, opaque);
+}
+
+int minivm_complete_vcpu_io(struct minivm *vm, unsigned int index,
+			    minivm_io_fn fn, void *opaque)
+{
+	struct vcpu_view v;
+
+	if (!view_of(vm, index, &v))
+		return -EINVAL;
+	return complete_io(&v, fn, opaque);
+}
+
+/* The guest's result, if this exit is its write to GUEST_PORT_EXIT. */
+static bool guest_exited(const struct kvm_run *run, uint32_t *result)
+{
 	uint32_t value = 0;
 
 	if (run->exit_reason != KVM_EXIT_IO ||
@@ -273,7 +387,8 @@ static bool guest_exited(const struct minivm *vm, uint32_t *result)
 	return true;
 }
 
-static int arm_deadline(struct minivm *vm, timer_t *timer)
+static int arm_deadline(struct minivm *vm, struct kvm_run *run,
+			timer_t *timer)
 {
 	struct sigevent sev = {
 		.sigev_notify = SIGEV_THREAD_ID,
@@ -287,7 +402,7 @@ static int arm_deadline(struct minivm *vm, timer_t *timer)
 	sev.sigev_notify_thread_id = gettid();
 	if (timer_create(CLOCK_MONOTONIC, &sev, timer))
 		return -errno;
-	kick_target = vm->run;
+	kick_target = run;
 	if (timer_settime(*timer, 0, &its, NULL)) {
 		kick_target = NULL;
 		timer_delete(*timer);
@@ -296,49 +411,68 @@ static int arm_deadline(struct minivm *vm, timer_t *timer)
 	return 0;
 }
 
-static void disarm_deadline(struct minivm *vm, timer_t timer)
+static void disarm_deadline(struct kvm_run *run, timer_t timer)
 {
 	timer_delete(timer);
 	kick_target = NULL;
-	vm->run->immediate_exit = 0;
+	run->immediate_exit = 0;
 }
 
-static int run_loop(struct minivm *vm, minivm_io_fn fn, void *opaque,
-		    uint32_t *result)
+static int run_loop(const struct vcpu_view *v, minivm_io_fn fn,
+		    void *opaque, uint32_t *result)
 {
+	struct kvm_run *run = v->run;
 	int ret;
 
 	for (;;) {
-		ret = minivm_run(vm);
-		if (ret == -EINTR && vm->run->immediate_exit)
+		ret = view_run(v);
+		if (ret == -EINTR && run->immediate_exit)
 			return -ETIMEDOUT;
 		if (ret == -EINTR)
 			continue;	/* another signal: carry on */
 		if (ret)
 			return ret;
-		if (guest_exited(vm, result))
+		if (guest_exited(run, result))
 			return 0;
-		if (vm->run->exit_reason != KVM_EXIT_IO &&
-		    vm->run->exit_reason != KVM_EXIT_MMIO)
+		if (run->exit_reason != KVM_EXIT_IO &&
+		    run->exit_reason != KVM_EXIT_MMIO)
 			return -EIO;
-		ret = minivm_complete_io(vm, fn, opaque);
+		ret = complete_io(v, fn, opaque);
 		if (ret)
 			return ret;
 	}
 }
 
-int minivm_run_guest(struct minivm *vm, minivm_io_fn fn, void *opaque,
-		     uint32_t *result)
+static int run_guest(struct minivm *vm, const struct vcpu_view *v,
+		     minivm_io_fn fn, void *opaque, uint32_t *result)
 {
 	timer_t timer;
 	int ret;
 
-	ret = arm_deadline(vm, &timer);
+	ret = arm_deadline(vm, v->run, &timer);
 	if (ret)
 		return ret;
-	ret = run_loop(vm, fn, opaque, result);
-	disarm_deadline(vm, timer);
+	ret = run_loop(v, fn, opaque, result);
+	disarm_deadline(v->run, timer);
 	return ret;
+}
+
+int minivm_run_guest(struct minivm *vm, minivm_io_fn fn, void *opaque,
+		     uint32_t *result)
+{
+	struct vcpu_view v = view0(vm);
+
+	return run_guest(vm, &v, fn, opaque, result);
+}
+
+int minivm_run_vcpu_guest(struct minivm *vm, unsigned int index,
+			  minivm_io_fn fn, void *opaque, uint32_t *result)
+{
+	struct vcpu_view v;
+
+	if (!view_of(vm, index, &v))
+		return -EINVAL;
+	return run_guest(vm, &v, fn, opaque, result);
 }
 
 int minivm_irqfd(struct minivm *vm, uint32_t gsi, int *irqfd,

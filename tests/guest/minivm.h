@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * minivm: the smallest VMM that runs the test guests on /dev/kvm. One VM,
- * one vCPU, GUEST_MEM_SIZE of memory at guest-physical 0, optionally
+ * one vCPU (or up to MINIVM_MAX_VCPUS, each run by a thread of the
+ * test's), GUEST_MEM_SIZE of memory at guest-physical 0, optionally
  * KVM's in-kernel irqchip (PIC, IOAPIC, LAPIC) with irqfds. The vCPU
  * starts directly in 32-bit protected mode or in long mode (flat
  * segments in a GDT the VMM writes, long mode page tables likewise), so
@@ -27,6 +28,9 @@
 /* Default bound of one minivm_run_guest() call. */
 #define MINIVM_TIMEOUT_MS	10000
 
+/* vCPUs of one VM (minivm_opts.nr_vcpus). */
+#define MINIVM_MAX_VCPUS	4
+
 enum minivm_mode {
 	MINIVM_PROT32,		/* 32-bit flat protected mode, no paging */
 	MINIVM_LONG64,		/* long mode, first 4 GiB identity-mapped */
@@ -35,6 +39,12 @@ enum minivm_mode {
 struct minivm_opts {
 	bool irqchip;		/* KVM_CREATE_IRQCHIP before the vCPU */
 	unsigned int timeout_ms; /* 0: MINIVM_TIMEOUT_MS */
+	/*
+	 * vCPUs, 1 to MINIVM_MAX_VCPUS; 0 means 1. All of them start at the
+	 * image's entry (minivm_load()), vCPU i with i in %edi/%rdi and its
+	 * own stack (GUEST_STACK_TOP - i * GUEST_VCPU_STACK).
+	 */
+	unsigned int nr_vcpus;
 };
 
 /* One element of a guest access, handed to a minivm_io_fn. */
@@ -44,6 +54,7 @@ struct minivm_io {
 	uint32_t len;		/* bytes: 1, 2, 4 (PIO), 1 to 8 (MMIO) */
 	uint8_t space;		/* VMDEV_SPACE_PIO or VMDEV_SPACE_MMIO */
 	bool write;
+	unsigned int vcpu;	/* the vCPU that made it */
 };
 
 /* Complete one element: 0, or a negative errno that ends the run. */
@@ -58,7 +69,17 @@ struct minivm_stats {
 	uint64_t mmio_exits;
 };
 
-/* Read-only for users, except stats, which they may reset. */
+/* One vCPU: its descriptor and its kvm_run mapping (run_size bytes). */
+struct minivm_vcpu {
+	int fd;
+	struct kvm_run *run;
+};
+
+/*
+ * Read-only for users, except stats, which they may reset. vcpu_fd and
+ * run are vCPU 0's (vcpus[0]), the one vCPU of most tests and the one
+ * minivm_run() and minivm_run_guest() run.
+ */
 struct minivm {
 	int kvm_fd;
 	int vm_fd;
@@ -69,6 +90,8 @@ struct minivm {
 	bool irqchip;
 	unsigned int timeout_ms;
 	struct minivm_stats stats;
+	unsigned int nr_vcpus;
+	struct minivm_vcpu vcpus[MINIVM_MAX_VCPUS];
 };
 
 /*
@@ -84,9 +107,12 @@ int minivm_create(struct minivm *vm, const struct minivm_opts *opts);
 void minivm_destroy(struct minivm *vm);
 
 /*
- * Copy the image to GUEST_LOAD_ADDR and put the vCPU at its entry in the
- * given mode, stack at GUEST_STACK_TOP. -EINVAL for an empty image or a
- * bad mode, -E2BIG for one over GUEST_IMAGE_MAX.
+ * Copy the image to GUEST_LOAD_ADDR and put every vCPU at its entry in
+ * the given mode: vCPU i with i in %rdi and its stack pointer at
+ * GUEST_STACK_TOP - i * GUEST_VCPU_STACK (with the irqchip, vCPUs past
+ * the first are made runnable, not left waiting for a startup IPI).
+ * -EINVAL for an empty image or a bad mode, -E2BIG for one over
+ * GUEST_IMAGE_MAX.
  */
 int minivm_load(struct minivm *vm, struct guest_image img,
 		enum minivm_mode mode);
@@ -98,11 +124,26 @@ void *minivm_gpa(struct minivm *vm, uint64_t gpa, size_t len);
 int minivm_run(struct minivm *vm);
 
 /*
+ * One KVM_RUN of vCPU index (from its own thread; KVM serializes the
+ * calls of one vCPU): 0 (exit in vm->vcpus[index].run), -EINVAL for an
+ * index past nr_vcpus, or a negative errno. Not counted in stats, which
+ * belong to the thread of vCPU 0.
+ */
+int minivm_run_vcpu(struct minivm *vm, unsigned int index);
+
+/*
  * Complete the PIO or MMIO exit in vm->run through fn, one call per
  * element: 0, fn's error, -EINVAL for another exit, -EPROTO for an exit
  * KVM should not produce (bad size, data outside the run page).
  */
 int minivm_complete_io(struct minivm *vm, minivm_io_fn fn, void *opaque);
+
+/*
+ * The same for the exit of vCPU index, from its thread; not counted in
+ * stats. -EINVAL also for an index past nr_vcpus.
+ */
+int minivm_complete_vcpu_io(struct minivm *vm, unsigned int index,
+			    minivm_io_fn fn, void *opaque);
 
 /*
  * Run until the guest writes GUEST_PORT_EXIT, completing every other
@@ -113,6 +154,15 @@ int minivm_complete_io(struct minivm *vm, minivm_io_fn fn, void *opaque);
  */
 int minivm_run_guest(struct minivm *vm, minivm_io_fn fn, void *opaque,
 		     uint32_t *result);
+
+/*
+ * The same for vCPU index, from a thread of its own (each vCPU thread
+ * its own deadline); fn is called from every vCPU's thread, with
+ * io->vcpu saying which. Not counted in stats. -EINVAL also for an index
+ * past nr_vcpus.
+ */
+int minivm_run_vcpu_guest(struct minivm *vm, unsigned int index,
+			  minivm_io_fn fn, void *opaque, uint32_t *result);
 
 /*
  * Connect an eventfd to a GSI (KVM_IRQFD; needs the irqchip, whose

@@ -48,7 +48,7 @@ static const struct kvm_segment gdt_segs[] = {
 
 #define GDT_ENTRIES	(sizeof(gdt_segs) / sizeof(gdt_segs[0]))
 
-int minivm_cpu_set_cpuid(struct minivm *vm)
+int minivm_cpu_set_cpuid(struct minivm *vm, int vcpu_fd)
 {
 	struct kvm_cpuid2 *cpuid;
 	unsigned int nent;
@@ -63,7 +63,7 @@ int minivm_cpu_set_cpuid(struct minivm *vm)
 		cpuid->nent = nent;
 		ret = ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid);
 		if (!ret)
-			ret = ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid);
+			ret = ioctl(vcpu_fd, KVM_SET_CPUID2, cpuid);
 		ret = ret ? -errno : 0;
 		free(cpuid);
 		if (ret != -E2BIG)
@@ -139,19 +139,40 @@ static void set_segments(struct kvm_sregs *sregs, uint16_t code_sel)
 	sregs->ss = *data;
 }
 
-int minivm_cpu_enter(struct minivm *vm, enum minivm_mode mode)
+/*
+ * With the in-kernel irqchip, KVM leaves every vCPU but the first waiting
+ * for INIT and a startup IPI (KVM_MP_STATE_UNINITIALIZED), as an
+ * application processor is; the test guests have no boot code to send
+ * them, so they start runnable, at the same entry as vCPU 0.
+ */
+static int make_runnable(int vcpu_fd)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	return ioctl(vcpu_fd, KVM_SET_MP_STATE, &mp) ? -errno : 0;
+}
+
+int minivm_cpu_enter(struct minivm *vm, unsigned int index,
+		     enum minivm_mode mode)
 {
 	struct kvm_regs regs = {
 		.rip = GUEST_LOAD_ADDR,
-		.rsp = GUEST_STACK_TOP,
+		.rsp = GUEST_STACK_TOP - (uint64_t)index * GUEST_VCPU_STACK,
+		.rdi = index,
 		.rflags = 0x2,		/* the always-one bit; IF clear */
 	};
+	int fd = vm->vcpus[index].fd, ret;
 	struct kvm_sregs sregs;
 
 	if (mode != MINIVM_PROT32 && mode != MINIVM_LONG64)
 		return -EINVAL;
+	if (index && vm->irqchip) {
+		ret = make_runnable(fd);
+		if (ret)
+			return ret;
+	}
 	/* Keep what KVM reset (TR, LDT, APIC base); replace the rest. */
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs))
+	if (ioctl(fd, KVM_GET_SREGS, &sregs))
 		return -errno;
 	write_gdt(vm, &sregs);
 	sregs.idt.base = 0;
@@ -166,9 +187,9 @@ int minivm_cpu_enter(struct minivm *vm, enum minivm_mode mode)
 	} else {
 		set_segments(&sregs, GUEST_SEL_CODE32);
 	}
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs))
+	if (ioctl(fd, KVM_SET_SREGS, &sregs))
 		return -errno;
-	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs))
+	if (ioctl(fd, KVM_SET_REGS, &regs))
 		return -errno;
 	return 0;
 }

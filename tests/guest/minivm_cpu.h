@@ -5,13 +5,17 @@
 
 #include "minivm.h"
 
-/* Give the vCPU everything KVM supports (long mode needs CPUID.LM). */
-int minivm_cpu_set_cpuid(struct minivm *vm);
+/*
+ * Give vCPU vcpu_fd everything KVM supports (long mode needs CPUID.LM).
+ */
+int minivm_cpu_set_cpuid(struct minivm *vm, int vcpu_fd);
 
 /*
  * Write the GDT (and for long mode the page tables) into guest memory
- * and set the vCPU's registers for entry at GUEST_LOAD_ADDR in mode.
+ * and set vCPU index's registers for entry at GUEST_LOAD_ADDR in mode:
+ * its index in %rdi, its own stack, runnable.
  */
-int minivm_cpu_enter(struct minivm *vm, enum minivm_mode mode);
+int minivm_cpu_enter(struct minivm *vm, unsigned int index,
+		     enum minivm_mode mode);
 
 #endif /* VMDEV_TESTS_MINIVM_CPU_H */

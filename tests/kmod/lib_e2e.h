@@ -63,7 +63,8 @@ struct e2e {
 	struct minivm vm;
 	struct vmdev_irq_manager *irqs;
 	struct vmdev_vm *ctx;
-	struct vmdev_vcpu *vcpu;
+	struct vmdev_vcpu *vcpu;	/* vCPU 0's: vcpus[0] */
+	struct vmdev_vcpu *vcpus[MINIVM_MAX_VCPUS];	/* e2e_opts.nr_vcpus */
 	struct vmdev_io_manager *io;
 	/*
 	 * Called for VMDEV_VCPU_UNHANDLED exits other than the exit port:
@@ -83,6 +84,7 @@ struct e2e_opts {
 	bool eventfd_irqs;
 	struct guest_image image;
 	enum minivm_mode cpu_mode;
+	unsigned int nr_vcpus;	/* 0: 1; each a thread of the test's */
 };
 
 /* ---- The deadline: a per-thread timer whose signal ends KVM_RUN ---------- */
@@ -150,8 +152,10 @@ static inline int e2e_init(struct e2e *e, const struct e2e_opts *o)
 {
 	struct minivm_opts vo = {
 		.irqchip = o->irqchip, .timeout_ms = E2E_TIMEOUT_MS,
+		.nr_vcpus = o->nr_vcpus,
 	};
 	VMDEV_OPTS(vmdev_vm_opts, copts, .mode = o->mode);
+	unsigned int i;
 	int ret;
 
 	memset(e, 0, sizeof(*e));
@@ -178,9 +182,11 @@ static inline int e2e_init(struct e2e *e, const struct e2e_opts *o)
 	copts.irqs = e->irqs;
 	if (!ret)
 		ret = vmdev_vm_new(e->vm.vm_fd, &copts, &e->ctx);
-	if (!ret)
-		ret = vmdev_vcpu_new(e->ctx, e->vm.vcpu_fd, e->vm.run,
-				     e->vm.run_size, NULL, &e->vcpu);
+	for (i = 0; !ret && i < e->vm.nr_vcpus; i++)
+		ret = vmdev_vcpu_new(e->ctx, e->vm.vcpus[i].fd,
+				     e->vm.vcpus[i].run, e->vm.run_size, NULL,
+				     &e->vcpus[i]);
+	e->vcpu = e->vcpus[0];
 	if (!ret)
 		ret = e2e_install_kick();
 	e->io = vmdev_vm_io(e->ctx);
@@ -194,7 +200,12 @@ static inline int e2e_init(struct e2e *e, const struct e2e_opts *o)
  */
 static inline void e2e_fini(struct e2e *e)
 {
-	vmdev_vcpu_free(e->vcpu);
+	unsigned int i;
+
+	for (i = 0; i < MINIVM_MAX_VCPUS; i++) {
+		vmdev_vcpu_free(e->vcpus[i]);
+		e->vcpus[i] = NULL;
+	}
 	vmdev_vm_free(e->ctx);
 	vmdev_irq_manager_free(e->irqs);
 	if (e->have_vm)
