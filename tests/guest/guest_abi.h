@@ -112,6 +112,8 @@
 #define UIRQ_BAD_IIR		28	/* u32 out: ones whose IIR was not THRI */
 #define UIRQ_SENT		32	/* u32 out: bytes written to THR */
 #define UIRQ_FULL		36	/* u32 out: bursts cut short by LSR */
+#define UIRQ_UNACKED		40	/* u32 out: ones the PIC did not deliver */
+#define UIRQ_SHADOW		44	/* u32 out: ones taken right after sti */
 
 /* ---- irq: a device interrupt through the in-kernel irqchip ---------- */
 #define GUEST_IRQ_PIC		0	/* 8259 pair, vectors 0x20-0x2f */
@@ -279,6 +281,8 @@ struct guest_uart_irq_params {
 	uint32_t bad_iir;
 	uint32_t sent;
 	uint32_t full;
+	uint32_t unacked;
+	uint32_t shadow;
 };
 
 struct guest_irq_params {

@@ -14,29 +14,6 @@
 #include "no_kvm.h"
 
 /*
- * Hold one idle VM for the life of the test program: created before
- * main, in the harness's parent process, whose forked tests inherit it.
- * Whenever the last VM goes, KVM on 6.1 disables virtualization on every
- * CPU, and enables it again for the next VM, by IPIs to all CPUs; in the
- * nested test VM (QEMU TCG) that churn ends in a lost IPI and a soft
- * lockup after a hundred or so VMs. With a VM always there, it does not
- * happen (6.12 enables virtualization once, when KVM loads).
- */
-__attribute__((constructor)) static void guest_test_hold_kvm(void)
-{
-	int kvm;
-
-	if (test_no_kvm())
-		return;
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0)
-		return;
-	/* The VM's fd stays open on purpose, until the program exits. */
-	ioctl(kvm, KVM_CREATE_VM, 0);
-	close(kvm);
-}
-
-/*
  * In a test body: skip unless /dev/kvm is usable. (The 6.1 harness runs
  * the body even after a SKIP in FIXTURE_SETUP, so setups record
  * minivm_usable() in self->kvm_err and every body checks it here.)

@@ -84,6 +84,35 @@ rt_pic_init:
 	popl	%ebx
 	ret
 
+/*
+ * rt_pic_in_service(eax = pin): eax = 1 if the PIC has the pin in
+ * service (its ISR bit: the PIC delivered that interrupt and waits for
+ * its EOI), else 0. OCW3 selects the ISR for one read of the command
+ * port, then the IRR again, as after init.
+ */
+#define PIC_OCW3_ISR	0x0b
+#define PIC_OCW3_IRR	0x0a
+
+	.globl rt_pic_in_service
+rt_pic_in_service:
+	movl	%eax, %ecx
+	movw	$PIC1_CMD, %dx
+	cmpl	$8, %ecx
+	jb	1f
+	movw	$PIC2_CMD, %dx
+	subl	$8, %ecx
+1:	movb	$PIC_OCW3_ISR, %al
+	outb	%al, %dx
+	inb	%dx, %al
+	movzbl	%al, %eax
+	shrl	%cl, %eax
+	andl	$1, %eax
+	movl	%eax, %ecx
+	movb	$PIC_OCW3_IRR, %al
+	outb	%al, %dx
+	movl	%ecx, %eax
+	ret
+
 /* rt_pic_eoi(eax = pin): EOI to the slave for its pins, then the master. */
 	.globl rt_pic_eoi
 rt_pic_eoi:

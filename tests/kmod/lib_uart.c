@@ -332,12 +332,126 @@ TEST_F(uart_irq, bursts)
 	self->p->burst = burst;
 	E2E_RUN_EXPECT(&self->e, GUEST_PASS);
 	check_text(_metadata, self);
-	EXPECT_EQ(irqs, self->p->irqs);
-	EXPECT_EQ(0U, self->p->idle);
+	/* What the PIC delivered; see repeated_runs for the rest. */
+	EXPECT_EQ(irqs, self->p->irqs - self->p->unacked);
+	EXPECT_EQ(self->p->unacked, self->p->idle);
 	EXPECT_EQ(0U, self->p->full);
 	EXPECT_EQ((uint64_t)irqs, e2e_stats(self->con.uart).irqs);
 	if (variant->mode == VMDEV_VM_KERNEL)
 		EXPECT_EQ(0U, e2e_vcpu_stats(&self->e).user_exits);
+}
+
+/*
+ * The demo's guest, over and over: a fresh guest and a reset UART each
+ * run, and every run must print the whole text within the run's
+ * deadline, with exactly one PIC-delivered interrupt per rise of the
+ * UART's line and one rise per burst.
+ *
+ * The nested test bed (KVM on QEMU's TCG) gets interrupts wrong now and
+ * then, in two ways the guest detects and counts (Documentation/
+ * guests.rst, "The nested test bed's interrupts"):
+ * - it delivers an interrupt inside sti's shadow, at the hlt of the
+ *   guest's "sti; hlt". Returning there halted the guest for good after
+ *   its last interrupt: that was the demo's hang. The guest now resumes
+ *   past the hlt, as the CPU should have;
+ * - it runs the handler once more than the PIC delivered (the PIC's ISR
+ *   bit is clear at entry). That entry sends the burst whose interrupt
+ *   is already pending, and the PIC's own delivery of it then finds
+ *   nothing to do: one idle entry per unacked one.
+ * The test holds the device to its contract and reports the test bed's
+ * slips.
+ */
+#define REPEAT_RUNS	200
+#define REPEAT_LEN	160
+#define REPEAT_BURST	16
+
+/* The PIC as KVM has it, and where the vCPU is: for a failure's log. */
+static void log_pic(struct __test_metadata *_metadata, struct minivm *vm)
+{
+	struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_PIC_MASTER };
+	struct kvm_regs regs;
+
+	if (ioctl(vm->vm_fd, KVM_GET_IRQCHIP, &chip) ||
+	    ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs)) {
+		TH_LOG("PIC or registers unreadable: %s", strerror(errno));
+		return;
+	}
+	TH_LOG("master PIC: IRR %#x ISR %#x IMR %#x; vCPU at %#llx, flags %#llx",
+	       chip.chip.pic.irr, chip.chip.pic.isr, chip.chip.pic.imr,
+	       (unsigned long long)regs.rip, (unsigned long long)regs.rflags);
+}
+
+static void log_uart_state(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(uart_irq) *self, unsigned int run,
+			   uint64_t rises)
+{
+	struct vmdev_regdev *u = self->con.uart;
+
+	TH_LOG("run %u: result %#x, sent %u of %u, %u interrupts (%u unacked, "
+	       "%u in the sti shadow, %u idle, %u bad IIR, %u full), "
+	       "%llu rises; IER %#llx LSR %#llx INTR %#llx",
+	       run, self->e.result, self->p->sent, self->p->len,
+	       self->p->irqs, self->p->unacked, self->p->shadow, self->p->idle,
+	       self->p->bad_iir, self->p->full, (unsigned long long)rises,
+	       (unsigned long long)e2e_reg(u, VMDEV_UART_IER),
+	       (unsigned long long)e2e_reg(u, VMDEV_UART_LSR),
+	       (unsigned long long)e2e_reg(u, VMDEV_UART_INTR));
+	log_pic(_metadata, &self->e.vm);
+}
+
+/* One run of the guest on a reset UART: the line's rises in *rises. */
+static int repeat_once(FIXTURE_DATA(uart_irq) *self, uint64_t *rises)
+{
+	uint64_t before = e2e_stats(self->con.uart).irqs;
+	char *text;
+	int ret;
+
+	ret = minivm_load(&self->e.vm, GUEST_IMAGE(uart_irq), MINIVM_PROT32);
+	if (!ret)
+		ret = vmdev_regdev_reset(self->con.uart);
+	text = minivm_gpa(&self->e.vm, TEXT_GPA, REPEAT_LEN);
+	if (ret || !text)
+		return ret ? ret : -EFAULT;
+	memcpy(text, self->text, REPEAT_LEN);
+	*self->p = (struct guest_uart_irq_params){
+		.base = COM1, .text = TEXT_GPA, .pin = COM1_IRQ,
+		.len = REPEAT_LEN, .burst = REPEAT_BURST,
+	};
+	self->con.len = 0;
+	ret = e2e_run(&self->e);
+	*rises = e2e_stats(self->con.uart).irqs - before;
+	return ret;
+}
+
+TEST_F_TIMEOUT(uart_irq, repeated_runs, 180)
+{
+	const uint32_t bursts = (REPEAT_LEN + REPEAT_BURST - 1) / REPEAT_BURST;
+	unsigned int r, unacked = 0, shadow = 0;
+	uint64_t rises;
+	int ret;
+
+	E2E_REQUIRE(&self->e);
+	for (r = 0; r < REPEAT_RUNS; r++) {
+		ret = repeat_once(self, &rises);
+		if (ret || self->e.result != GUEST_PASS)
+			log_uart_state(_metadata, self, r, rises);
+		ASSERT_EQ(0, ret);
+		ASSERT_EQ((uint32_t)GUEST_PASS, self->e.result);
+		ASSERT_EQ(REPEAT_LEN, drain(&self->con));
+		ASSERT_EQ(0, memcmp(self->text, self->con.out, REPEAT_LEN));
+		if (rises != bursts ||
+		    self->p->irqs - self->p->unacked != bursts ||
+		    self->p->idle != self->p->unacked ||
+		    self->p->bad_iir || self->p->full) {
+			log_uart_state(_metadata, self, r, rises);
+			ASSERT_TRUE(false);
+		}
+		unacked += self->p->unacked;
+		shadow += self->p->shadow;
+	}
+	TH_LOG("%u runs, %u interrupts each; test bed: %u taken in sti's "
+	       "shadow, %u the PIC never delivered", REPEAT_RUNS, bursts,
+	       shadow, unacked);
 }
 
 TEST_HARNESS_MAIN

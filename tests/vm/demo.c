@@ -34,7 +34,7 @@ GUEST_IMAGE_DECLARE(uart_irq);
 #define COM1		0x3f8
 #define COM1_IRQ	4
 #define BURST		16		/* bytes the handler sends per IRQ */
-#define RUNS		3		/* per mode */
+#define RUNS		10		/* per mode */
 #define TEXT_GPA	GUEST_DATA_ADDR
 
 static const char text[] =
@@ -49,7 +49,7 @@ static const char text[] =
 struct counts {
 	char out[TEXT_LEN + 1];	/* drained from THR */
 	size_t len;
-	uint32_t irqs;		/* the guest's handler entries */
+	uint32_t irqs;		/* interrupts the PIC delivered */
 	uint64_t rises;		/* the UART line's rising edges */
 	uint64_t accesses;	/* UART accesses, all completed */
 	uint64_t to_user;	/* exits that reached userspace */
@@ -60,6 +60,8 @@ struct outcome {
 	enum vmdev_vm_mode mode;
 	struct counts c;
 	double secs[RUNS];
+	/* The nested test bed's slips (Documentation/guests.rst). */
+	uint32_t shadow, unacked;
 };
 
 struct demo {
@@ -185,7 +187,15 @@ static int run(struct demo *d, struct outcome *o, unsigned int r)
 	if (n < 0)
 		return n;
 	c.len = n;
-	c.irqs = p->irqs;
+	/*
+	 * An entry the PIC never delivered runs the burst of an interrupt
+	 * already pending, whose own delivery then finds nothing to do.
+	 */
+	if (p->idle != p->unacked)
+		return -EPROTO;
+	c.irqs = p->irqs - p->unacked;
+	o->shadow += p->shadow;
+	o->unacked += p->unacked;
 	c.rises = s1.irqs - s0.irqs;
 	c.accesses = s1.fast + s1.slow - s0.fast - s0.slow;
 	c.to_user = v1.runs - v0.runs;
@@ -260,6 +270,11 @@ static void show_mode(struct demo *d, const struct outcome *o)
 	}
 	printf("  interrupts the guest took   %4u  (the UART line rose %llu times)\n",
 	       o->c.irqs, (unsigned long long)o->c.rises);
+	if (o->shadow || o->unacked)
+		printf("  (the nested test bed also delivered %u interrupts in sti's\n"
+		       "  shadow and %u the PIC never sent, in %d runs: the guest\n"
+		       "  copes, see Documentation/guests.rst)\n",
+		       o->shadow, o->unacked, RUNS);
 	if (o->c.irqs != IRQS || o->c.rises != IRQS)
 		unexpected(d, "%zu interrupts expected, one per %d bytes",
 			   IRQS, BURST);

@@ -16,6 +16,9 @@
 # -T bounds the whole boot (default 300 seconds), -t each program inside
 # it (default 120): a program stuck in userspace is killed and the run
 # goes on, a kernel stuck for good ends with qemu killed.
+# VMDEV_TCG_THREAD=multi runs qemu's TCG with a host thread per vCPU
+# instead of the default round-robin "single" (only for experiments:
+# Documentation/guests.rst, "The nested test bed").
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -78,7 +81,12 @@ append="$append vmtest.timeout=$prog_timeout"
 # creates and destroys VMs hit spurious int3 oopses in __schedule (the
 # preempt-notifier static branch patched while the other vCPU runs) in
 # about 40% of boots; round-robin TCG passed every run, and is faster.
-set -- -machine q35 -accel tcg,thread=single \
+tcg_thread=${VMDEV_TCG_THREAD:-single}
+case $tcg_thread in
+single | multi) ;;
+*) echo "run-vm: VMDEV_TCG_THREAD must be single or multi" >&2; exit 2 ;;
+esac
+set -- -machine q35 -accel tcg,thread=$tcg_thread \
 	-cpu max,+invtsc,x-force-features=on \
 	-smp 2 -m 2048 \
 	-nodefaults -nographic -no-reboot \

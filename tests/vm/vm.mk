@@ -117,3 +117,28 @@ demo: deps
 		$(VM_KVER) $(VM_IMAGES)/demo.cpio
 
 -include $(VM_TESTS:=.d) $(VM_DEMO).d
+
+# KVM alone, churned (tests/vm/kvm_churn.c): CHURN VMs (default 1000)
+# created, run and destroyed with vmdev.ko unloaded, on one kernel;
+# VMDEV_TCG_THREAD=multi for qemu's multi-threaded TCG.
+#   make vm-churn [KVER=...] [CHURN=N] [VMDEV_TCG_THREAD=multi]
+VM_CHURN	:= $(O)/vm/kvm_churn
+CHURN		?= 1000
+
+$(VM_CHURN): tests/vm/kvm_churn.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -MMD -MP $(VM_LDFLAGS) -o $@ $<
+
+$(O)/vm/%/churn.cpio: $(O)/kmod/%/vmdev.ko $(VM_CHURN) $(VM_IMAGE_DEPS)
+	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ $(VM_CHURN)
+
+.PHONY: vm-churn
+vm-churn:
+	$(VM_NEED_KVER)
+	@$(MAKE) --no-print-directory $(VM_IMAGES)/churn.cpio
+	@$(TOP)/tests/vm/run-vm.sh -a $(CHURN) -T 900 -t 800 \
+		-r $(O)/results/churn-$(VM_KVER).res \
+		-l $(O)/vm-logs/$(VM_KVER)-churn $(VM_KVER) \
+		$(VM_IMAGES)/churn.cpio
+
+-include $(VM_CHURN).d
