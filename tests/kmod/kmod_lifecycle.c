@@ -50,15 +50,7 @@ static int insmod(const char *ko)
 
 static long refcnt(void)
 {
-	FILE *f = fopen(MODULE_DIR "/refcnt", "r");
-	long n = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
+	return kmod_module_refs("vmdev");
 }
 
 FIXTURE(mod) {

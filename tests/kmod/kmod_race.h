@@ -452,20 +452,6 @@ static inline void krace_fini(struct krace *r)
 
 /* ---- leaks ------------------------------------------------------------ */
 
-/* The module's reference count, or -1 where /sys does not show it. */
-static inline int krace_module_refs(void)
-{
-	FILE *f = fopen("/sys/module/vmdev/refcnt", "re");
-	int n = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &n) != 1)
-		n = -1;
-	fclose(f);
-	return n;
-}
-
 /*
  * What a race may leak, read before and after it: the module's reference
  * count (one per open context file) and its live objects (debugfs
@@ -479,7 +465,7 @@ struct krace_census {
 static inline struct krace_census krace_census(void)
 {
 	return (struct krace_census){
-		.refs = krace_module_refs(),
+		.refs = kmod_module_refs("vmdev"),
 		.contexts = kmod_objects("contexts"),
 		.devices = kmod_objects("devices"),
 		.sinks = kmod_objects("sinks"),

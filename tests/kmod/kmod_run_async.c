@@ -255,20 +255,6 @@ TEST_F_TIMEOUT(spin, destroy_device, ASYNC_TIMEOUT)
 			    EXTRA));
 }
 
-/* The module's reference count, or -1 where /sys does not show it. */
-static int module_refs(void)
-{
-	FILE *f = fopen("/sys/module/vmdev/refcnt", "r");
-	int n = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &n) != 1)
-		n = -1;
-	fclose(f);
-	return n;
-}
-
 /*
  * The context's last descriptor closed while the loop runs: the loop
  * holds the file, so the context and its devices stay until it returns
@@ -282,7 +268,7 @@ TEST_F_TIMEOUT(spin, close_context, ASYNC_TIMEOUT)
 	uint32_t seen;
 
 	KRUN_REQUIRE(self->kvm_err, self->ctx);
-	refs = module_refs();
+	refs = kmod_module_refs("vmdev");
 	ASSERT_EQ(0, vcpu_start(&t, &self->k));
 	EXPECT_TRUE(wait_polls(self, &t, SPIN_POLLS));
 	ASSERT_EQ(0, close(ctx));
@@ -290,14 +276,14 @@ TEST_F_TIMEOUT(spin, close_context, ASYNC_TIMEOUT)
 	seen = polls(self);
 	EXPECT_TRUE(wait_polls(self, &t, seen + PROGRESS));
 	if (refs > 0)
-		EXPECT_EQ(refs, module_refs());
+		EXPECT_EQ(refs, kmod_module_refs("vmdev"));
 	ASSERT_EQ(0, pthread_kill(t.tid, KRUN_KICK_SIGNAL));
 	ASSERT_EQ(0, vcpu_join(&t));
 	EXPECT_EQ(-EINTR, t.ret);
 	EXPECT_GT(t.exits, (uint64_t)seen + PROGRESS);
 	EXPECT_EQ(-EBADF, krun_once(ctx, &self->vm, NULL));
 	if (refs > 0)
-		EXPECT_EQ(refs - 1, module_refs());
+		EXPECT_EQ(refs - 1, kmod_module_refs("vmdev"));
 }
 
 /*

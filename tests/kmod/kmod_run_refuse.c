@@ -410,23 +410,6 @@ TEST_F(refuse, vcpu_of_another_vm)
 	minivm_destroy(&other);
 }
 
-/* A kernel module's reference count, -1 if it is not loaded. */
-static long module_refs(const char *name)
-{
-	char path[64];
-	long n = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &n) != 1)
-		n = -1;
-	fclose(f);
-	return n;
-}
-
 /*
  * The context holds its VM, and the VM's vendor module, after the VMM
  * closed every KVM descriptor: until the context goes, the VM cannot be
@@ -439,23 +422,23 @@ TEST_F(refuse, context_holds_its_vm)
 	long vms, refs, held;
 
 	KRUN_REQUIRE(self->kvm_err, self->ctx);
-	if (module_refs(vendor) < 0)
+	if (kmod_module_refs(vendor) < 0)
 		vendor = "kvm_intel";
-	ASSERT_LE(0, module_refs(vendor));
+	ASSERT_LE(0, kmod_module_refs(vendor));
 	vms = kmod_objects("vms");
 	check_runs(_metadata, self, self->vm.run);
-	held = module_refs(vendor);
+	held = kmod_module_refs(vendor);
 	minivm_destroy(&self->vm);
 	self->vm.run = NULL;
 	EXPECT_EQ(vms + 1, kmod_objects("vms"));
-	refs = module_refs(vendor);
+	refs = kmod_module_refs(vendor);
 	/* What the VM's files held is gone; the context's hold is not. */
 	EXPECT_LT(0, refs);
 	EXPECT_GE(held, refs);
 	close(self->ctx);
 	self->ctx = -1;
 	EXPECT_EQ(vms, kmod_objects("vms"));
-	EXPECT_GT(refs, module_refs(vendor));
+	EXPECT_GT(refs, kmod_module_refs(vendor));
 }
 
 TEST_HARNESS_MAIN

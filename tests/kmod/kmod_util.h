@@ -293,6 +293,23 @@ static inline void kmod_edge_free(void *buf)
 	munmap((void *)((uintptr_t)buf & ~(uintptr_t)(pg - 1)), 2 * pg);
 }
 
+/* A kernel module's reference count, -1 if /sys does not show one. */
+static inline long kmod_module_refs(const char *module)
+{
+	char path[96];
+	long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", module);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
 /*
  * The module's live objects of one kind (contexts, devices, sinks,
  * sources, vms), from its debugfs file; -errno without it.
