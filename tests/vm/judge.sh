@@ -123,7 +123,7 @@ console_check() {
 }
 {
 	console_check "no kernel warnings" 'WARNING:'
-	console_check "no kernel BUG" 'BUG:|kernel BUG at'
+	console_check "no kernel BUG" 'BUG:|kernel BUG at|BUG [a-z0-9_-]+ \('
 	console_check "no oops" 'Oops|general protection fault'
 	console_check "no call traces" 'Call Trace:'
 	console_check "no lockdep reports" \

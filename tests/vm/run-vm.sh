@@ -73,6 +73,12 @@ log=$logbase.log out=$logbase.out qerr=$logbase.qemu
 # broke next, and the console check below fails the run all the same.
 append="console=ttyS0 printk.time=1 panic=-1 vmtest.mode=$mode"
 append="$append vmtest.timeout=$prog_timeout"
+# Tests run with SLUB's own checks: freed objects poisoned (a read of
+# freed memory returns 0x6b bytes, which no test accepts as data), red
+# zones around every object and consistency checks on free. A failed
+# check prints "BUG <cache> (...)" and taints the kernel (B). Timings
+# (demo, bench) run without them.
+[ "$mode" != tests ] || append="$append slub_debug=FZP"
 [ -z "$progs" ] || append="$append vmtest.run=$progs"
 [ -z "$args" ] || append="$append vmtest.args=$args"
 # TCG's TSC runs at a constant rate but qemu will not say so unless
