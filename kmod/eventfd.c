@@ -22,6 +22,7 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 
 #include "compat.h"
@@ -31,15 +32,18 @@
 /*
  * Each deferred signal is delivered as a signal of its own: the eventfd
  * counts exactly what was signalled, and a KVM irqfd, which injects once
- * per wakeup whatever the count, sees every rise of an edge line.
+ * per wakeup whatever the count, sees every rise of an edge line. A
+ * guest can pile up many while the work waits: give way between them.
  */
 static void sink_work(struct work_struct *work)
 {
 	struct vmdev_sink *sink = container_of(work, struct vmdev_sink, work);
 	int n = atomic_xchg(&sink->deferred, 0);
 
-	while (n-- > 0)
+	while (n-- > 0) {
 		vmdev_eventfd_signal(sink->efd);
+		cond_resched();
+	}
 }
 
 /* -EBADF if fd is no open file, -EINVAL if it is not an eventfd. */
