@@ -7,6 +7,7 @@
 #                   and the test VM on every kernel of the matrix
 #   make demo       install what is missing, boot the test VM, run the demo
 #   make bench      benchmarks (not tests)
+#   make fuzz       the ioctl fuzzer in the test VM, longer than check's
 #   make install    module (modules_install), UAPI header, library
 #
 # Each area keeps its rules in its own fragment (*.mk), included below.
@@ -59,6 +60,7 @@ include $(TOP)/kmod/kmod.mk
 include $(TOP)/libvmdev/lib.mk
 include $(TOP)/tests/host/host.mk
 include $(TOP)/tests/guest/guest.mk
+include $(TOP)/tests/fuzz/fuzz.mk
 include $(TOP)/tests/vm/vm.mk
 -include $(TOP)/tests/bench/bench.mk
 

@@ -21,7 +21,10 @@ VM_TEST_SRCS	:= $(sort $(wildcard tests/kmod/*.c))
 # in the VM too.
 VM_GUEST_TESTS	:= $(patsubst tests/host/%.c,$(O)/tests/vm/%,\
 		   $(sort $(wildcard tests/host/guest_*.c)))
-VM_TESTS	:= $(VM_TEST_SRCS:tests/kmod/%.c=$(O)/tests/vm/%) $(VM_GUEST_TESTS)
+# Fragments included before this one add programs of their own
+# (tests/fuzz/fuzz.mk: the ioctl fuzzer).
+VM_TESTS	:= $(VM_TEST_SRCS:tests/kmod/%.c=$(O)/tests/vm/%) $(VM_GUEST_TESTS) \
+		   $(VM_EXTRA_TESTS)
 VM_DEMO		:= $(O)/vm/vmdev-demo
 VM_LDFLAGS	:= -static -pthread
 # liburcu-memb's shared object pulls in liburcu-common itself; its static
