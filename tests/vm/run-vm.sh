@@ -13,7 +13,7 @@
 # LOG-BASE.log, the result channel (ttyS1) to LOG-BASE.out, shown here as
 # it comes, qemu's errors to LOG-BASE.qemu; then tests/vm/judge.sh turns
 # them into results.
-# -T bounds the whole boot (default 300 seconds), -t each program inside
+# -T bounds the whole boot (default 480 seconds), -t each program inside
 # it (default 120): a program stuck in userspace is killed and the run
 # goes on, a kernel stuck for good ends with qemu killed.
 # VMDEV_TCG_THREAD=multi runs qemu's TCG with a host thread per vCPU
@@ -28,7 +28,9 @@ usage="usage: run-vm.sh [-m tests|demo|bench|shell] [-p PROG,...] [-a ARGS]
 	[-r RESULT-FILE] [-l LOG-BASE] [-T VM-SECONDS] [-t PROG-SECONDS]
 	KVER INITRAMFS"
 mode=tests progs='' args='' res='' logbase=''
-vm_timeout=300 prog_timeout=120
+# A boot of every program takes up to 270 seconds (6.12-rt, the ioctl
+# fuzzer's 75 included): the bound leaves room for a loaded machine.
+vm_timeout=480 prog_timeout=120
 while getopts hm:p:a:r:l:T:t: opt; do
 	case $opt in
 	h) echo "$usage"; exit 0 ;;
