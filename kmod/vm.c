@@ -33,8 +33,9 @@ static int bind_locked(struct vmdev_vm *vm, const struct vmdev_vcpu *vcpu)
 	if (!try_module_get(owner))
 		return -ENODEV;
 	kvm_get_kvm(vcpu->kvm);
-	vm->kvm = vcpu->kvm;
 	vm->owner = owner;
+	/* Read without the lock by vmdev_vm_bind(), only to compare. */
+	WRITE_ONCE(vm->kvm, vcpu->kvm);
 	vmdev_obj_inc(VMDEV_OBJ_VMS);
 	return 0;
 }
