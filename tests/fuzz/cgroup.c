@@ -27,18 +27,6 @@
 
 #define CG_ROOT		"/sys/fs/cgroup"
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 /* 0, or -errno with cg->why saying what could not be done. */
 int fz_cg_create(struct fz_cg *cg)
 {
@@ -48,7 +36,7 @@ int fz_cg_create(struct fz_cg *cg)
 		cg->why = "cannot mount cgroup2 on " CG_ROOT;
 		return -errno;
 	}
-	if (write_file(CG_ROOT "/cgroup.subtree_control", "+memory")) {
+	if (fz_write_file(CG_ROOT "/cgroup.subtree_control", "+memory")) {
 		cg->why = "no memory controller";
 		return -EOPNOTSUPP;
 	}
@@ -71,7 +59,7 @@ int fz_cg_enter(const struct fz_cg *cg)
 		return 0;
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->dir);
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	return write_file(path, pid);
+	return fz_write_file(path, pid);
 }
 
 /* A byte count of memory.stat, -1 if it has none. */
@@ -101,7 +89,7 @@ void fz_cg_drain(const struct fz_cg *cg)
 	char path[sizeof(cg->dir) + 16];
 
 	snprintf(path, sizeof(path), "%s/memory.high", cg->dir);
-	write_file(path, "0");
+	fz_write_file(path, "0");
 }
 
 /* A file of the cgroup holding one number, -1 if it cannot be read. */

@@ -361,6 +361,8 @@ void fz_guard(struct fz_thread *t, struct kvm_run *run);
 
 /* ---- kernel health (health.c) -------------------------------------- */
 
+int fz_write_file(const char *path, const char *s);
+
 struct fz_health {
 	unsigned long taint;
 	long objects[16];

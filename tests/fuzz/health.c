@@ -32,7 +32,8 @@
 #define SETTLE_TRIES	5
 #define FZ_KTHREAD_KB	64	/* slab memory of one kernel thread, and margin */
 
-static int write_str(const char *path, const char *s)
+/* Write s to the kernel file at path: 0 or -errno (open or write). */
+int fz_write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t n;
@@ -84,7 +85,7 @@ static void shrink_slabs(void)
 		if (e->d_name[0] == '.' || e->d_type == DT_LNK)
 			continue;
 		snprintf(path, sizeof(path), SLAB_DIR "/%s/shrink", e->d_name);
-		write_str(path, "1");
+		fz_write_file(path, "1");
 	}
 	closedir(d);
 }
@@ -112,7 +113,7 @@ static long meminfo_kb(const char *key)
 static long settled_sunreclaim(void)
 {
 	sleep(1);
-	write_str("/proc/sys/vm/drop_caches", "3");
+	fz_write_file("/proc/sys/vm/drop_caches", "3");
 	shrink_slabs();
 	return meminfo_kb("SUnreclaim");
 }
