@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#
+# The reference VMM's virtio side: split virtqueues (virtq), the
+# virtio-mmio v2 transport on a vmdev register device (virtio_mmio*),
+# virtio-blk (blk), virtio-rng (rng) and the MMIO device manager
+# (devmgr). Include this before vmm.mk: it adds its sources to
+# VMM_EXTRA_SRCS, which vmm.mk compiles and links into vmdev-vmm.
+# The host tests (tests/host/virtio_*.c) compile the same sources in.
+
+VIRTIO_SRCS	:= $(addprefix tools/vmdev-vmm/,virtq.c virtio_mmio.c \
+		   virtio_mmio_io.c blk.c rng.c devmgr.c)
+VIRTIO_OBJS	:= $(VIRTIO_SRCS:%.c=$(O)/%.o)
+VMM_EXTRA_SRCS	+= $(VIRTIO_SRCS)
+
