@@ -67,7 +67,7 @@ struct vt_drv {
 };
 
 /* The transport's slow path as the accessors (no register device). */
-static uint32_t vt_slow_rd(void *ctx, uint64_t off)
+static inline uint32_t vt_slow_rd(void *ctx, uint64_t off)
 {
 	uint32_t v = 0xdeadbeef;
 
@@ -75,7 +75,7 @@ static uint32_t vt_slow_rd(void *ctx, uint64_t off)
 	return v;
 }
 
-static void vt_slow_wr(void *ctx, uint64_t off, uint32_t v)
+static inline void vt_slow_wr(void *ctx, uint64_t off, uint32_t v)
 {
 	virtio_mmio_slow_write(ctx, VMDEV_MMIO, 0, off, &v, 4);
 }
