@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * The command line. Every mistake is named, with the option it concerns,
+ * and ends the VMM with VMM_EXIT_USAGE before anything is created.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm.h"
+
+#define MIB			(1ULL << 20)
+#define DEFAULT_MEM		(256 * MIB)
+/* Enough for a decompressing distribution kernel and a small initrd. */
+#define MIN_MEM			(64 * MIB)
+/* RAM stays below the 32-bit PCI/APIC hole: one e820 entry above 1 MiB. */
+#define MAX_MEM			(3072 * MIB)
+
+static const char usage[] =
+"usage: vmdev-vmm -k BZIMAGE [options]\n"
+"  -k, --kernel FILE     the Linux bzImage to boot (required)\n"
+"  -i, --initrd FILE     an initramfs\n"
+"  -m, --mem SIZE        guest RAM, e.g. 256M or 1G (default 256M,\n"
+"                        64M to 3G)\n"
+"  -a, --append TEXT     added to the kernel command line\n"
+"      --no-default-cmdline  only --append's text on the command line\n"
+"  -M, --mode MODE       kernel (vmdev.ko), user, or auto (default)\n"
+"  -c, --cpus N          vCPUs, 1 or 2 (default 1)\n"
+"  -t, --timeout SECS    stop the guest after SECS seconds (exit 3)\n"
+"  -s, --stats           at exit, print the exits that reached the VMM\n"
+"  -h, --help            this text\n"
+"Exit status: 0 the guest reset or powered off, 1 error, 2 bad usage,\n"
+"3 timeout.\n";
+
+enum { OPT_NO_DEFAULT_CMDLINE = 256 };
+
+static const struct option options[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "append", required_argument, NULL, 'a' },
+	{ "no-default-cmdline", no_argument, NULL, OPT_NO_DEFAULT_CMDLINE },
+	{ "mode", required_argument, NULL, 'M' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "stats", no_argument, NULL, 's' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A decimal count, all of the string, within [min, max]. */
+static int parse_uint(const char *s, unsigned long min, unsigned long max,
+		      unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* "256M", "1G", "65536K", or bytes; a multiple of 1 MiB. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v, shift = 0;
+	char *end;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end || v > (~0ULL >> shift))
+		return -EINVAL;
+	v <<= shift;
+	if (v % MIB)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_mode(const char *s, enum vmdev_vm_mode *mode)
+{
+	if (!strcmp(s, "kernel"))
+		*mode = VMDEV_VM_KERNEL;
+	else if (!strcmp(s, "user"))
+		*mode = VMDEV_VM_USER;
+	else if (!strcmp(s, "auto"))
+		*mode = VMDEV_VM_AUTO;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int bad(const char *what, const char *arg)
+{
+	vmm_err("%s: '%s'", what, arg);
+	fputs(usage, stderr);
+	return -EINVAL;
+}
+
+int vmm_parse_args(struct vmm_args *a, int argc, char **argv)
+{
+	unsigned long n;
+	int c;
+
+	*a = (struct vmm_args){ .mem_size = DEFAULT_MEM, .vcpus = 1,
+				.mode = VMDEV_VM_AUTO };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:i:m:a:M:c:t:sh", options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			a->kernel = optarg;
+			break;
+		case 'i':
+			a->initrd = optarg;
+			break;
+		case 'm':
+			if (parse_size(optarg, &a->mem_size))
+				return bad("--mem: not a size in whole MiB",
+					   optarg);
+			if (a->mem_size < MIN_MEM || a->mem_size > MAX_MEM)
+				return bad("--mem: must be 64M to 3G", optarg);
+			break;
+		case 'a':
+			a->append = optarg;
+			break;
+		case OPT_NO_DEFAULT_CMDLINE:
+			a->no_default_cmdline = true;
+			break;
+		case 'M':
+			if (parse_mode(optarg, &a->mode))
+				return bad("--mode: not kernel, user or auto",
+					   optarg);
+			break;
+		case 'c':
+			if (parse_uint(optarg, 1, VMM_MAX_VCPUS, &n))
+				return bad("--cpus: must be 1 or 2", optarg);
+			a->vcpus = n;
+			break;
+		case 't':
+			if (parse_uint(optarg, 1, 86400, &n))
+				return bad("--timeout: seconds, 1 to 86400",
+					   optarg);
+			a->timeout = n;
+			break;
+		case 's':
+			a->stats = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		case ':':
+			return bad("option needs an argument",
+				   argv[optind - 1]);
+		default:
+			return bad("unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad("unexpected argument", argv[optind]);
+	if (!a->kernel) {
+		vmm_err("no kernel given (-k BZIMAGE)");
+		fputs(usage, stderr);
+		return -EINVAL;
+	}
+	return 0;
+}

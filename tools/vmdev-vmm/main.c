@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * vmdev-vmm: boot a Linux bzImage on KVM with libvmdev's register
+ * devices, in vmdev.ko (kernel mode) or in this process (user mode).
+ * main() is the whole story in order: the VM with KVM's interrupt
+ * controllers and PIT, guest memory, the kernel and its boot_params, the
+ * libvmdev context, the devices, the vCPUs; then run until the guest
+ * resets or powers off, and report.
+ *
+ *   vmdev-vmm -k bzImage -i initramfs.cpio -m 256M --mode kernel --stats
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include <vmdev/interrupt.h>
+#include <vmdev/vcpu.h>
+#include <vmdev/vm.h>
+
+#include "vmm.h"
+
+/*
+ * The console on COM1; a reset (the i8042's, which reboot=k selects)
+ * ends the VMM; a panic resets at once instead of hanging. PCI is not
+ * there (legacy.c), nor ACPI: the MP table describes the machine.
+ */
+#define DEFAULT_CMDLINE	"console=ttyS0 reboot=k panic=-1"
+
+/* KVM's real-mode TSS and identity page (VMX only), out of RAM's way. */
+#define KVM_TSS_ADDR		0xfffbd000UL
+#define KVM_IDENTITY_ADDR	0xfffbc000ULL
+
+double vmm_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+void vmm_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vmdev-vmm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int kvm_fail(const char *what)
+{
+	int ret = -errno;
+
+	vmm_err("%s: %s", what, strerror(errno));
+	return ret;
+}
+
+/* The VM, with KVM's PIC, IOAPIC, local APICs and PIT in the kernel. */
+static int create_vm(struct vmm *vmm)
+{
+	struct kvm_pit_config pit = { .flags = 0 };
+	uint64_t ident = KVM_IDENTITY_ADDR;
+
+	vmm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vmm->kvm_fd < 0)
+		return kvm_fail("/dev/kvm");
+	if (ioctl(vmm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+		vmm_err("/dev/kvm: unsupported KVM API version");
+		return -ENOTSUP;
+	}
+	vmm->vm_fd = ioctl(vmm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vmm->vm_fd < 0)
+		return kvm_fail("KVM_CREATE_VM");
+	if (ioctl(vmm->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR) ||
+	    ioctl(vmm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident))
+		return kvm_fail("KVM_SET_TSS_ADDR");
+	if (ioctl(vmm->vm_fd, KVM_CREATE_IRQCHIP))
+		return kvm_fail("KVM_CREATE_IRQCHIP");
+	if (ioctl(vmm->vm_fd, KVM_CREATE_PIT2, &pit))
+		return kvm_fail("KVM_CREATE_PIT2");
+	return 0;
+}
+
+/* The libvmdev context: kernel, user, or whichever is there. */
+static int create_context(struct vmm *vmm)
+{
+	int ret = vmdev_irq_manager_new_kvm(vmm->vm_fd, NULL, &vmm->irqs);
+
+	if (ret) {
+		vmm_err("interrupt manager: %s", strerror(-ret));
+		return ret;
+	}
+	VMDEV_OPTS(vmdev_vm_opts, o, .mode = vmm->args.mode,
+		   .irqs = vmm->irqs);
+	ret = vmdev_vm_new(vmm->vm_fd, &o, &vmm->ctx);
+	if (ret && vmm->args.mode == VMDEV_VM_KERNEL)
+		vmm_err("kernel mode: %s%s", strerror(-ret),
+			ret == -ENOENT ? " (/dev/vmdev: is vmdev.ko loaded?)"
+				       : "");
+	else if (ret)
+		vmm_err("vmdev context: %s", strerror(-ret));
+	return ret;
+}
+
+static int create_vcpus(struct vmm *vmm)
+{
+	int mmap_size = ioctl(vmm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	unsigned int i;
+	int ret;
+
+	if (mmap_size < 0)
+		return kvm_fail("KVM_GET_VCPU_MMAP_SIZE");
+	for (i = 0; i < vmm->args.vcpus; i++) {
+		struct vmm_vcpu *v = &vmm->vcpus[i];
+		void *run;
+
+		v->vmm = vmm;
+		v->index = i;
+		v->fd = ioctl(vmm->vm_fd, KVM_CREATE_VCPU, i);
+		if (v->fd < 0)
+			return kvm_fail("KVM_CREATE_VCPU");
+		run = mmap(NULL, mmap_size, PROT_READ | PROT_WRITE,
+			   MAP_SHARED, v->fd, 0);
+		if (run == MAP_FAILED)
+			return kvm_fail("kvm_run mapping");
+		v->run = run;
+		v->run_size = mmap_size;
+		ret = vmm_vcpu_setup(vmm, v);
+		if (!ret)
+			ret = vmdev_vcpu_new(vmm->ctx, v->fd, v->run,
+					     v->run_size, NULL, &v->vcpu);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int build_cmdline(struct vmm *vmm)
+{
+	int ret = 0;
+
+	if (!vmm->args.no_default_cmdline)
+		ret = vmm_cmdline_add(vmm, DEFAULT_CMDLINE);
+	/*
+	 * Hook for the MMIO device manager (tools/vmdev-vmm/devmgr*.c):
+	 * its virtio_mmio.device=<size>@<base>:<irq> entries go here,
+	 * before the user's text.
+	 */
+	if (!ret && vmm->args.append)
+		ret = vmm_cmdline_add(vmm, vmm->args.append);
+	return ret;
+}
+
+/*
+ * Every device, before the first vCPU runs. Hook for the MMIO device
+ * manager: it is created here, after the legacy devices, with vmm->ctx
+ * and vmm->irqs, and registers its virtio-mmio devices through hotplug
+ * transactions; its command-line entries are added in build_cmdline().
+ */
+static int create_devices(struct vmm *vmm)
+{
+	int ret = vmm_serial_init(vmm);
+
+	if (!ret)
+		ret = vmm_legacy_init(vmm);
+	return ret;
+}
+
+static void destroy(struct vmm *vmm)
+{
+	unsigned int i;
+
+	vmm_serial_fini(vmm);
+	vmm_devs_fini(vmm);
+	for (i = 0; i < VMM_MAX_VCPUS; i++) {
+		struct vmm_vcpu *v = &vmm->vcpus[i];
+
+		vmdev_vcpu_free(v->vcpu);
+		if (v->run)
+			munmap(v->run, v->run_size);
+		if (v->fd > 0)
+			close(v->fd);
+	}
+	vmdev_vm_free(vmm->ctx);
+	vmdev_irq_manager_free(vmm->irqs);
+	vmm_stats_fini(vmm);
+	vmm_memory_fini(vmm);
+	if (vmm->vm_fd > 0)
+		close(vmm->vm_fd);
+	if (vmm->kvm_fd > 0)
+		close(vmm->kvm_fd);
+}
+
+static int exit_status(struct vmm *vmm, double secs)
+{
+	static const char *const why[] = {
+		[VMM_STOP_RESET] = "reset", [VMM_STOP_POWEROFF] = "power-off",
+		[VMM_STOP_TIMEOUT] = "timeout", [VMM_STOP_ERROR] = "error",
+	};
+
+	fprintf(stderr, "vmdev-vmm: guest stopped (%s) after %.3f s\n",
+		why[vmm->stop], secs);
+	switch (vmm->stop) {
+	case VMM_STOP_RESET:
+	case VMM_STOP_POWEROFF:
+		return VMM_EXIT_OK;
+	case VMM_STOP_TIMEOUT:
+		return VMM_EXIT_TIMEOUT;
+	default:
+		return VMM_EXIT_ERROR;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct vmm vmm = { .kvm_fd = -1, .vm_fd = -1 };
+	int ret, status = VMM_EXIT_ERROR;
+
+	ret = vmm_parse_args(&vmm.args, argc, argv);
+	if (ret)
+		return ret > 0 ? 0 : VMM_EXIT_USAGE;
+	ret = build_cmdline(&vmm);
+	if (ret)
+		return VMM_EXIT_USAGE;
+	ret = create_vm(&vmm);
+	if (!ret)
+		ret = vmm_memory_init(&vmm);
+	if (!ret) {
+		ret = vmm_load_linux(&vmm);
+		if (ret)	/* the kernel or initrd given is unusable */
+			status = VMM_EXIT_USAGE;
+	}
+	if (!ret)
+		ret = vmm_mptable_write(&vmm);
+	if (!ret)
+		ret = vmm_stats_init(&vmm);
+	if (!ret)
+		ret = create_context(&vmm);
+	if (!ret)
+		ret = create_devices(&vmm);
+	if (!ret)
+		ret = create_vcpus(&vmm);
+	if (!ret) {
+		fprintf(stderr, "vmdev-vmm: %s mode, %u vCPU(s), %llu MiB, "
+			"command line: %s\n",
+			vmdev_vm_mode(vmm.ctx) == VMDEV_VM_KERNEL ?
+			"kernel" : "user", vmm.args.vcpus,
+			(unsigned long long)(vmm.mem_size >> 20), vmm.cmdline);
+		vmm.t_start = vmm_now();
+		ret = vmm_run(&vmm);
+		vmm_serial_fini(&vmm);	/* the console's last bytes first */
+		status = exit_status(&vmm, vmm_now() - vmm.t_start);
+		if (vmm.args.stats)
+			vmm_stats_print(&vmm);
+	}
+	destroy(&vmm);
+	return status;
+}

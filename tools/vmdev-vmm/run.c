@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * The vCPU threads and the end of the VM. Each vCPU thread loops on
+ * vmdev_vcpu_run(), which completes every access of the register
+ * devices (in vmdev.ko in kernel mode, in the library in user mode); the
+ * VMM itself sees only what no device claims, and the exits that end the
+ * VM: a reset (the i8042's reset line, a triple fault, a KVM reset
+ * event), a power-off event, an error. Stopping sets immediate_exit and
+ * kicks every vCPU thread with a signal, so a vCPU halted in the guest
+ * leaves KVM_RUN at once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include <linux/kvm.h>
+
+#include <vmdev/vcpu.h>
+
+#include "vmm.h"
+
+#define KICK_SIGNAL	SIGUSR1
+
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
+
+static void kick_handler(int sig)
+{
+	(void)sig;	/* only to interrupt KVM_RUN with EINTR */
+}
+
+void vmm_request_stop(struct vmm *vmm, enum vmm_stop why)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&stop_lock);
+	if (vmm->stop == VMM_RUNNING)
+		vmm->stop = why;
+	pthread_cond_broadcast(&stop_cond);
+	pthread_mutex_unlock(&stop_lock);
+	for (i = 0; i < vmm->args.vcpus; i++) {
+		struct vmm_vcpu *v = &vmm->vcpus[i];
+
+		if (!v->run)
+			continue;
+		v->run->immediate_exit = 1;
+		if (v->started && !pthread_equal(v->thread, pthread_self()))
+			pthread_kill(v->thread, KICK_SIGNAL);
+	}
+}
+
+/* No device there: reads see all ones (a floating bus), writes vanish. */
+static void complete_unhandled(struct vmm_vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	struct vmdev_vcpu_unhandled info = { .sz = sizeof(info) };
+	uint32_t i, first = 0;
+
+	if (run->exit_reason == KVM_EXIT_IO) {
+		if (!vmdev_vcpu_unhandled(v->vcpu, &info))
+			first = info.done;
+		vmm_stats_unhandled(v->vmm, VMDEV_PIO, run->io.port,
+				    run->io.direction == KVM_EXIT_IO_OUT);
+		if (run->io.direction == KVM_EXIT_IO_IN)
+			for (i = first; i < run->io.count; i++)
+				memset((uint8_t *)run + run->io.data_offset +
+				       i * run->io.size, 0xff, run->io.size);
+	} else {
+		vmm_stats_unhandled(v->vmm, VMDEV_MMIO, run->mmio.phys_addr,
+				    run->mmio.is_write);
+		if (!run->mmio.is_write)
+			memset(run->mmio.data, 0xff, run->mmio.len);
+	}
+}
+
+/* An exit that is no access: whether the VM goes on. */
+static bool handle_exit(struct vmm_vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_SHUTDOWN:		/* triple fault: a PC resets */
+		vmm_request_stop(v->vmm, VMM_STOP_RESET);
+		return false;
+	case KVM_EXIT_SYSTEM_EVENT:
+		if (run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN) {
+			vmm_request_stop(v->vmm, VMM_STOP_POWEROFF);
+			return false;
+		}
+		if (run->system_event.type == KVM_SYSTEM_EVENT_RESET) {
+			vmm_request_stop(v->vmm, VMM_STOP_RESET);
+			return false;
+		}
+		vmm_err("vCPU %u: system event %u", v->index,
+			run->system_event.type);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		vmm_err("vCPU %u: KVM internal error, suberror %u", v->index,
+			run->internal.suberror);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		vmm_err("vCPU %u: entry failed, reason %#llx", v->index,
+			(unsigned long long)
+			run->fail_entry.hardware_entry_failure_reason);
+		break;
+	default:
+		vmm_err("vCPU %u: unexpected exit, reason %u", v->index,
+			run->exit_reason);
+		break;
+	}
+	vmm_request_stop(v->vmm, VMM_STOP_ERROR);
+	return false;
+}
+
+static void *vcpu_main(void *arg)
+{
+	struct vmm_vcpu *v = arg;
+	int ret;
+
+	while (v->vmm->stop == VMM_RUNNING) {
+		ret = vmdev_vcpu_run(v->vcpu);
+		if (ret == VMDEV_VCPU_UNHANDLED)
+			complete_unhandled(v);
+		else if (ret == VMDEV_VCPU_EXIT && !handle_exit(v))
+			break;
+		else if (ret < 0 && ret != -EINTR) {
+			vmm_err("vCPU %u: run: %s", v->index, strerror(-ret));
+			vmm_request_stop(v->vmm, VMM_STOP_ERROR);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int install_kick(void)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+
+	/* No SA_RESTART: KVM_RUN must return EINTR. */
+	sigemptyset(&sa.sa_mask);
+	return sigaction(KICK_SIGNAL, &sa, NULL) ? -errno : 0;
+}
+
+/* Until a stop (or the timeout); then every vCPU thread is joined. */
+static void wait_for_stop(struct vmm *vmm)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += vmm->args.timeout;
+	pthread_mutex_lock(&stop_lock);
+	while (vmm->stop == VMM_RUNNING) {
+		if (!vmm->args.timeout) {
+			pthread_cond_wait(&stop_cond, &stop_lock);
+		} else if (pthread_cond_timedwait(&stop_cond, &stop_lock,
+						  &deadline) == ETIMEDOUT) {
+			pthread_mutex_unlock(&stop_lock);
+			vmm_request_stop(vmm, VMM_STOP_TIMEOUT);
+			pthread_mutex_lock(&stop_lock);
+		}
+	}
+	pthread_mutex_unlock(&stop_lock);
+}
+
+/* Where each vCPU was when the VM stopped for a timeout or an error. */
+static void dump_vcpus(struct vmm *vmm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vmm->args.vcpus; i++) {
+		struct kvm_regs r;
+		struct kvm_sregs s;
+
+		if (ioctl(vmm->vcpus[i].fd, KVM_GET_REGS, &r) ||
+		    ioctl(vmm->vcpus[i].fd, KVM_GET_SREGS, &s))
+			continue;
+		vmm_err("vCPU %u: rip %#llx rsp %#llx rflags %#llx cr0 %#llx "
+			"cr3 %#llx cr4 %#llx efer %#llx", i,
+			(unsigned long long)r.rip, (unsigned long long)r.rsp,
+			(unsigned long long)r.rflags, (unsigned long long)s.cr0,
+			(unsigned long long)s.cr3, (unsigned long long)s.cr4,
+			(unsigned long long)s.efer);
+	}
+}
+
+int vmm_run(struct vmm *vmm)
+{
+	unsigned int i;
+	int ret = install_kick();
+
+	for (i = 0; !ret && i < vmm->args.vcpus; i++) {
+		struct vmm_vcpu *v = &vmm->vcpus[i];
+
+		ret = -pthread_create(&v->thread, NULL, vcpu_main, v);
+		v->started = !ret;
+	}
+	if (ret) {
+		vmm_err("vCPU threads: %s", strerror(-ret));
+		vmm_request_stop(vmm, VMM_STOP_ERROR);
+	}
+	wait_for_stop(vmm);
+	/* Kick again: a thread may have entered KVM_RUN since the stop. */
+	vmm_request_stop(vmm, vmm->stop);
+	for (i = 0; i < vmm->args.vcpus; i++)
+		if (vmm->vcpus[i].started)
+			pthread_join(vmm->vcpus[i].thread, NULL);
+	if (vmm->stop == VMM_STOP_TIMEOUT || vmm->stop == VMM_STOP_ERROR)
+		dump_vcpus(vmm);
+	return ret;
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * The console: a 16550A on COM1 (port 0x3f8, ISA IRQ 4), the register
+ * map of libvmdev/devices. In kernel mode the whole UART lives in
+ * vmdev.ko: the guest's 8250 driver writes THR, reads LSR and IIR, takes
+ * its THR-empty interrupts, and none of it reaches the VMM. The VMM only
+ * moves bytes: an output thread drains the transmit FIFO to stdout, an
+ * input thread fills the receive FIFO from stdin. A FIFO_IN push signals
+ * nothing, so the output thread polls, briefly when bytes came, and
+ * sleeps between polls when the guest is quiet (a 1024-byte FIFO lets
+ * the guest run ahead meanwhile).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vmdev/regdev.h>
+
+#include "devmaps.h"
+#include "vmm.h"
+
+#define COM1_PORT	0x3f8
+#define COM1_GSI	4
+#define IDLE_POLL_NS	(10 * 1000 * 1000)
+
+struct vmm_serial {
+	struct vmdev_regdev *uart;
+	pthread_t out_thread, in_thread;
+	bool out_started, in_started;
+	volatile bool stop;
+};
+
+/* Everything the guest transmitted so far, to stdout. */
+static int drain(struct vmm_serial *s)
+{
+	uint8_t buf[VMDEV_UART_FIFO_DEPTH];
+	int n = vmdev_regdev_fifo_drain(s->uart, VMDEV_UART_THR, buf,
+					sizeof(buf));
+	ssize_t w;
+	int off = 0;
+
+	while (n > 0 && off < n) {
+		w = write(STDOUT_FILENO, buf + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;	/* stdout gone: the guest still runs */
+		off += w;
+	}
+	return n;
+}
+
+static void *output_main(void *arg)
+{
+	struct vmm_serial *s = arg;
+	const struct timespec idle = { .tv_nsec = IDLE_POLL_NS };
+
+	while (!s->stop)
+		if (drain(s) <= 0)
+			nanosleep(&idle, NULL);
+	return NULL;
+}
+
+/* stdin to the receive FIFO, waiting while the FIFO is full. */
+static void *input_main(void *arg)
+{
+	struct vmm_serial *s = arg;
+	const struct timespec idle = { .tv_nsec = IDLE_POLL_NS };
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	uint8_t buf[256];
+	ssize_t n;
+	int off, m;
+
+	while (!s->stop) {
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n <= 0)
+			return NULL;	/* EOF: no more input */
+		for (off = 0; off < n && !s->stop; off += m) {
+			m = vmdev_regdev_fifo_fill(s->uart, VMDEV_UART_RBR,
+						   buf + off, n - off);
+			if (m <= 0) {
+				m = 0;
+				nanosleep(&idle, NULL);
+			}
+		}
+	}
+	return NULL;
+}
+
+int vmm_serial_init(struct vmm *vmm)
+{
+	const struct vmdev_rdev_desc *d = &vmdev_uart16550_map;
+	VMDEV_OPTS(vmdev_regdev_opts, o, .flags = d->flags,
+		   .dev_size = d->dev_size, .nr_regs = d->nr_regs,
+		   .regs = d->regs, .nr_links = d->nr_links, .links = d->links,
+		   .nr_irqs = d->nr_irqs, .irqs = d->irqs);
+	struct vmm_serial *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	vmm->serial = s;
+	ret = vmm_add_regdev(vmm, "ttyS0", COM1_PORT, VMDEV_UART_WINDOW, &o,
+			     &s->uart);
+	if (ret)
+		return ret;
+	ret = vmdev_regdev_irq_bind(s->uart, VMDEV_UART_IRQ, COM1_GSI, NULL);
+	if (ret) {
+		vmm_err("COM1: IRQ %d: %s", COM1_GSI, strerror(-ret));
+		return ret;
+	}
+	ret = -pthread_create(&s->out_thread, NULL, output_main, s);
+	s->out_started = !ret;
+	if (!ret) {
+		ret = -pthread_create(&s->in_thread, NULL, input_main, s);
+		s->in_started = !ret;
+	}
+	if (ret)
+		vmm_err("COM1: backend threads: %s", strerror(-ret));
+	return ret;
+}
+
+/* After the vCPUs stopped: the last bytes out, threads joined. */
+void vmm_serial_fini(struct vmm *vmm)
+{
+	struct vmm_serial *s = vmm->serial;
+
+	if (!s)
+		return;
+	s->stop = true;
+	if (s->out_started)
+		pthread_join(s->out_thread, NULL);
+	if (s->in_started)
+		pthread_join(s->in_thread, NULL);
+	if (s->uart)
+		while (drain(s) > 0)
+			;
+	free(s);
+	vmm->serial = NULL;
+}

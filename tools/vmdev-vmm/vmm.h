@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * vmdev-vmm: a reference VMM on libvmdev that boots a stock Linux
+ * bzImage. One VM, its memory, its vCPUs, its devices; each concern in a
+ * file of its own:
+ *
+ *   main.c     setting up in order, running, reporting
+ *   args.c     the command line
+ *   memory.c   guest RAM and its e820 map
+ *   boot.c     the x86 64-bit boot protocol: bzImage, boot_params,
+ *              command line, initrd
+ *   cpu.c      vCPU entry state: CPUID, GDT, page tables, registers
+ *   mptable.c  the MP table (CPUs, IOAPIC, ISA interrupts)
+ *   serial.c   the 16550 console on COM1 and its backend threads
+ *   legacy.c   the other legacy ports as register devices
+ *   run.c      the vCPU threads and their exits
+ *   stats.c    exits that reached the VMM, by port and address
+ */
+#ifndef VMM_H
+#define VMM_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vmdev/regdev.h>
+#include <vmdev/vm.h>
+
+#define VMM_MAX_VCPUS		2
+#define VMM_MAX_DEVS		16
+#define VMM_MAX_CMDLINE		2048
+
+/* Exit status of the VMM (documented in Documentation/linux-guest.rst). */
+#define VMM_EXIT_OK		0	/* the guest reset or powered off */
+#define VMM_EXIT_ERROR		1	/* the VMM failed, or the guest did */
+#define VMM_EXIT_USAGE		2	/* bad command line or input file */
+#define VMM_EXIT_TIMEOUT	3	/* --timeout ran out */
+
+struct vmm_args {
+	const char *kernel;
+	const char *initrd;		/* NULL: none */
+	const char *append;		/* added to the default command line */
+	uint64_t mem_size;		/* bytes */
+	enum vmdev_vm_mode mode;
+	unsigned int vcpus;
+	unsigned int timeout;		/* seconds, 0: none */
+	bool stats;
+	bool no_default_cmdline;
+};
+
+/* Why the VM stopped: the first reason recorded wins. */
+enum vmm_stop {
+	VMM_RUNNING = 0,
+	VMM_STOP_RESET,		/* i8042 reset, triple fault, KVM reset */
+	VMM_STOP_POWEROFF,	/* KVM_SYSTEM_EVENT_SHUTDOWN */
+	VMM_STOP_TIMEOUT,
+	VMM_STOP_ERROR,
+};
+
+struct vmm_vcpu {
+	struct vmm *vmm;
+	unsigned int index;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	struct vmdev_vcpu *vcpu;
+	pthread_t thread;
+	bool started;
+};
+
+/* A register device of the VMM, for teardown and for --stats. */
+struct vmm_dev {
+	const char *name;
+	struct vmdev_regdev *rd;
+	uint16_t port;			/* first port of its first range */
+};
+
+struct vmm {
+	struct vmm_args args;
+	int kvm_fd, vm_fd;
+	uint8_t *mem;			/* guest RAM at guest-physical 0 */
+	uint64_t mem_size;
+	struct vmdev_irq_manager *irqs;
+	struct vmdev_vm *ctx;
+	struct vmm_vcpu vcpus[VMM_MAX_VCPUS];
+	struct vmm_dev devs[VMM_MAX_DEVS];
+	unsigned int nr_devs;
+	struct vmm_serial *serial;
+	struct vmm_stats *stats;
+	char cmdline[VMM_MAX_CMDLINE];
+	uint64_t entry;			/* 64-bit entry point */
+	uint64_t zero_page;		/* boot_params */
+	volatile sig_atomic_t stop;	/* enum vmm_stop */
+	double t_start;			/* CLOCK_MONOTONIC, seconds */
+};
+
+/* args.c */
+int vmm_parse_args(struct vmm_args *a, int argc, char **argv);
+
+/* memory.c */
+int vmm_memory_init(struct vmm *vmm);
+void vmm_memory_fini(struct vmm *vmm);
+void *vmm_gpa(struct vmm *vmm, uint64_t gpa, uint64_t len);
+struct boot_e820_entry;
+unsigned int vmm_e820(const struct vmm *vmm, struct boot_e820_entry *tab,
+		      unsigned int max);
+
+/* boot.c */
+int vmm_cmdline_add(struct vmm *vmm, const char *text);
+int vmm_load_linux(struct vmm *vmm);
+
+/* cpu.c */
+int vmm_vcpu_setup(struct vmm *vmm, struct vmm_vcpu *v);
+
+/* mptable.c */
+int vmm_mptable_write(struct vmm *vmm);
+
+/* serial.c */
+int vmm_serial_init(struct vmm *vmm);
+void vmm_serial_fini(struct vmm *vmm);
+
+/* legacy.c */
+int vmm_legacy_init(struct vmm *vmm);
+int vmm_add_regdev(struct vmm *vmm, const char *name, uint16_t port,
+		   uint16_t len, const struct vmdev_regdev_opts *o,
+		   struct vmdev_regdev **out);
+void vmm_devs_fini(struct vmm *vmm);
+
+/* run.c */
+void vmm_request_stop(struct vmm *vmm, enum vmm_stop why);
+int vmm_run(struct vmm *vmm);
+
+/* stats.c */
+int vmm_stats_init(struct vmm *vmm);
+void vmm_stats_fini(struct vmm *vmm);
+void vmm_stats_unhandled(struct vmm *vmm, int space, uint64_t addr,
+			 bool write);
+void vmm_stats_trap(struct vmm *vmm, uint16_t port, bool write);
+void vmm_stats_print(struct vmm *vmm);
+
+/* main.c */
+double vmm_now(void);
+void vmm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* VMM_H */

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#
+# vmdev-vmm (tools/vmdev-vmm): the reference VMM that boots Linux. Linked
+# statically against libvmdev.a, so that one binary runs in the test VM.
+# The register maps of libvmdev/devices are used through devmaps.h.
+#
+#   make vmm            $(O)/vmm/vmdev-vmm
+#   make l2-initramfs   $(O)/vmm/l2-initramfs.cpio (tools/vmdev-vmm/l2)
+
+# The core VMM, one concern per file (vmm.h lists them). The virtio-mmio
+# transport, its devices and the MMIO device manager add their sources to
+# VMM_EXTRA_SRCS (see the hooks in main.c).
+VMM_CORE	:= main args memory boot cpu mptable serial legacy run stats
+VMM_SRCS	:= $(VMM_CORE:%=tools/vmdev-vmm/%.c) $(VMM_EXTRA_SRCS)
+VMM_OBJS	:= $(VMM_SRCS:%.c=$(O)/%.o)
+VMM_BIN		:= $(O)/vmm/vmdev-vmm
+VMM_L2_INITRD	:= $(O)/vmm/l2-initramfs.cpio
+
+$(O)/tools/vmdev-vmm/%.o: tools/vmdev-vmm/%.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -I$(TOP)/libvmdev/devices -MMD -MP -c $< -o $@
+
+$(VMM_BIN): $(VMM_OBJS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) -static -pthread -o $@ $(VMM_OBJS) $(LIB_A) $(LIB_LDLIBS) \
+		-lurcu-common
+
+$(VMM_L2_INITRD): tools/vmdev-vmm/l2/mkinitramfs.sh tools/vmdev-vmm/l2/init
+	tools/vmdev-vmm/l2/mkinitramfs.sh -o $@
+
+.PHONY: vmm l2-initramfs
+vmm: $(VMM_BIN)
+l2-initramfs: $(VMM_L2_INITRD)
+
+-include $(VMM_OBJS:.o=.d)
