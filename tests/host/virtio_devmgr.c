@@ -315,6 +315,128 @@ TEST_F(dm, late_failure_leaves_nothing)
 	vmdev_resource_manager_free(rm);
 }
 
+/* A package length (ACPI 6.5, 20.2.4), decoded independently. */
+static size_t pkglen(const uint8_t *p, size_t *k)
+{
+	size_t n = p[0] >> 6, len = n ? p[0] & 0xf : p[0] & 0x3f, i;
+
+	for (i = 0; i < n; i++)
+		len |= (size_t)p[1 + i] << (4 + 8 * i);
+	*k = n + 1;
+	return len;
+}
+
+/*
+ * Walk the DSDT as an ACPI interpreter would see this subset: the
+ * Scope(\_SB), one Device per virtio device with _HID, _UID and a _CRS
+ * holding its window and level, active-high interrupt.
+ */
+static int check_dsdt(struct __test_metadata *_metadata, const uint8_t *t,
+		      size_t n, struct devmgr *dm)
+{
+	const uint8_t *p = t + 36, *end, *dev_end, *crs;
+	uint32_t len, base, irq;
+	uint8_t sum = 0;
+	size_t i, k, l;
+
+	memcpy(&len, t + 4, 4);
+	EXPECT_EQ(0, memcmp(t, "DSDT", 4));
+	EXPECT_EQ(n, len);
+	for (i = 0; i < n; i++)
+		sum += t[i];
+	EXPECT_EQ(0, sum);
+	EXPECT_EQ(0x10, p[0]);				/* ScopeOp */
+	l = pkglen(p + 1, &k);
+	end = p + 1 + l;
+	EXPECT_EQ(t + n, end);
+	p += 1 + k;
+	EXPECT_EQ(0, memcmp(p, "\\_SB_", 5));
+	p += 5;
+	for (i = 0; p < end; i++) {
+		char name[5] = { 'V', 'R', "0123456789ABCDEF"[i >> 4],
+				 "0123456789ABCDEF"[i & 15], 0 };
+
+		ASSERT_EQ(0x5b, p[0]);
+		ASSERT_EQ(0x82, p[1]);			/* DeviceOp */
+		l = pkglen(p + 2, &k);
+		dev_end = p + 2 + l;
+		p += 2 + k;
+		EXPECT_EQ(0, memcmp(p, name, 4));
+		EXPECT_EQ(0, memcmp(p + 4, "\x08_HID\x0dLNRO0005\0", 15));
+		EXPECT_EQ(0, memcmp(p + 19, "\x08_UID\x0a", 6));
+		EXPECT_EQ(i, p[25]);
+		crs = p + 26;
+		EXPECT_EQ(0, memcmp(crs, "\x08_CRS\x11", 6));
+		l = pkglen(crs + 6, &k);
+		EXPECT_EQ(dev_end, crs + 6 + l);
+		crs += 6 + k;
+		EXPECT_EQ(0x0a, crs[0]);
+		EXPECT_EQ(23, crs[1]);			/* buffer size */
+		crs += 2;
+		EXPECT_EQ(0x86, crs[0]);		/* Memory32Fixed */
+		EXPECT_EQ(9, crs[1] | crs[2] << 8);
+		EXPECT_EQ(1, crs[3]);			/* read-write */
+		memcpy(&base, crs + 4, 4);
+		memcpy(&len, crs + 8, 4);
+		EXPECT_EQ(devmgr_dev_base(devmgr_get(dm, i)), base);
+		EXPECT_EQ(0x200U, len);
+		crs += 12;
+		EXPECT_EQ(0x89, crs[0]);		/* extended IRQ */
+		EXPECT_EQ(6, crs[1] | crs[2] << 8);
+		EXPECT_EQ(0x09, crs[3]);	/* consumer, level, high, shared */
+		EXPECT_EQ(1, crs[4]);
+		memcpy(&irq, crs + 5, 4);
+		EXPECT_EQ(devmgr_dev_irq(devmgr_get(dm, i)), irq);
+		EXPECT_EQ(0x79, crs[9]);		/* end tag */
+		EXPECT_EQ(dev_end, crs + 11);
+		p = dev_end;
+	}
+	return (int)i;
+}
+
+TEST_F(dm, dsdt_describes_every_device)
+{
+	uint8_t t[4096];
+	int i, n;
+
+	NEED_VM(self, true);
+	ASSERT_EQ(0, devmgr_create(self->vm, &self->d.mem, NULL, &self->dm));
+	ASSERT_EQ(0, devmgr_add_blk(self->dm, self->path, false, NULL));
+	n = devmgr_dsdt(self->dm, t, sizeof(t));
+	ASSERT_LT(36, n);
+	EXPECT_EQ(1, check_dsdt(_metadata, t, n, self->dm));
+	/* Enough devices for a two-byte package length of the scope. */
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, devmgr_add_rng(self->dm, NULL));
+	n = devmgr_dsdt(self->dm, t, sizeof(t));
+	ASSERT_GT(sizeof(t), (size_t)n);
+	EXPECT_EQ(0x40, t[37] & 0xc0);
+	EXPECT_EQ(3, check_dsdt(_metadata, t, n, self->dm));
+	EXPECT_EQ(n, devmgr_dsdt(self->dm, NULL, 0));
+	EXPECT_EQ(-EINVAL, devmgr_dsdt(self->dm, NULL, 1));
+}
+
+/* No device: an empty \_SB scope, still a valid table. */
+TEST(dsdt_empty)
+{
+	struct virtio_mem mem = { 0 };
+	struct devmgr *dm;
+	uint8_t t[64];
+	uint8_t sum = 0;
+	int i, n;
+
+	ASSERT_EQ(0, devmgr_create((struct vmdev_vm *)&mem, &mem, NULL, &dm));
+	n = devmgr_dsdt(dm, t, sizeof(t));
+	ASSERT_EQ(36 + 1 + 1 + 5, n);
+	EXPECT_EQ(0x10, t[36]);
+	EXPECT_EQ(6, t[37]);
+	for (i = 0; i < n; i++)
+		sum += t[i];
+	EXPECT_EQ(0, sum);
+	EXPECT_EQ(-EINVAL, devmgr_dsdt(NULL, t, sizeof(t)));
+	devmgr_destroy(dm);
+}
+
 TEST(bad_arguments)
 {
 	struct virtio_mem mem = { 0 };

@@ -27,6 +27,7 @@
 #include "../../tools/vmdev-vmm/blk.c"
 #include "../../tools/vmdev-vmm/rng.c"
 #include "../../tools/vmdev-vmm/devmgr.c"
+#include "../../tools/vmdev-vmm/devmgr_acpi.c"
 
 /* Guest physical layout of the fake guest. */
 #define VT_RAM_SIZE	0x100000ULL	/* 1 MiB */
