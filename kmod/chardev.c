@@ -33,6 +33,8 @@ static const vmdev_ioctl_fn vmdev_ioctls[] = {
 	[_IOC_NR(VMDEV_IRQFD)] = vmdev_ioctl_irqfd,
 	[_IOC_NR(VMDEV_IOEVENTFD)] = vmdev_ioctl_ioeventfd,
 	[_IOC_NR(VMDEV_NOTIFYFD)] = vmdev_ioctl_notifyfd,
+	[_IOC_NR(VMDEV_KVM_ATTACH)] = vmdev_ioctl_kvm_attach,
+	[_IOC_NR(VMDEV_GET_LEVEL)] = vmdev_ioctl_get_level,
 };
 
 static long vmdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

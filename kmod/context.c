@@ -41,6 +41,8 @@ void vmdev_ctx_destroy(struct vmdev_ctx *ctx)
 	struct vmdev_device *dev;
 	unsigned long id;
 
+	/* Off KVM's bus first: from then on no vCPU can reach ctx. */
+	vmdev_l3_detach(ctx);
 	xa_for_each(&ctx->devices, id, dev)
 		vmdev_device_free(dev);
 	xa_destroy(&ctx->devices);
@@ -116,6 +118,7 @@ int vmdev_ctx_add(struct vmdev_ctx *ctx, struct vmdev_device *dev,
 	if (table) {
 		table = publish(ctx, table);
 		kvfree_rcu(table, rcu);
+		vmdev_l3_sync(ctx);
 	}
 	ctx->nr_devices++;
 	ctx->nr_ranges += dev->nr_ranges;
@@ -153,6 +156,7 @@ int vmdev_ctx_remove(struct vmdev_ctx *ctx, u32 id)
 			return PTR_ERR(table);
 		}
 		table = publish(ctx, table);
+		vmdev_l3_sync(ctx);
 	}
 	xa_erase(&ctx->devices, id);
 	ctx->nr_devices--;

@@ -12,6 +12,7 @@
 #include <linux/xarray.h>
 
 #include "bus.h"
+#include "level3.h"
 #include "vm.h"
 
 struct vmdev_device;
@@ -35,6 +36,7 @@ struct vmdev_ctx {
 	u32 nr_ranges;
 	atomic64_t unclaimed;	/* accesses that hit no device */
 	struct vmdev_vm vm;	/* the KVM VM, once a vCPU ran */
+	struct vmdev_l3 l3;	/* windows on KVM's bus, once attached */
 };
 
 struct vmdev_ctx *vmdev_ctx_create(void);

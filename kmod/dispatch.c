@@ -15,7 +15,7 @@
 #include "notify.h"
 
 static int device_access(struct vmdev_device *dev, u64 offset, u32 len,
-			 bool write, u64 *data)
+			 bool write, u64 *data, bool count_slow)
 {
 	struct vmdev_rdev_events ev;
 	int ret;
@@ -25,7 +25,8 @@ static int device_access(struct vmdev_device *dev, u64 offset, u32 len,
 		atomic64_inc(&dev->stats.fast);
 		ret = VMDEV_RESULT_DONE;
 	} else if (ret == VMDEV_RDEV_SLOW) {
-		atomic64_inc(&dev->stats.slow);
+		if (count_slow)
+			atomic64_inc(&dev->stats.slow);
 		ret = VMDEV_RESULT_SLOW;
 	} else {
 		return ret;
@@ -58,8 +59,31 @@ int vmdev_dispatch(struct vmdev_ctx *ctx, u32 space, u64 addr, u32 len,
 		atomic64_inc(&ctx->unclaimed);
 		ret = VMDEV_RESULT_SLOW;
 	} else {
-		ret = device_access(r->dev, addr - r->base, len, write, data);
+		ret = device_access(r->dev, addr - r->base, len, write, data,
+				    true);
 	}
 	rcu_read_unlock();
 	return ret;
+}
+
+/*
+ * The same for an access on KVM's bus (level 3): true if a device
+ * completed it. Anything else goes on to an ordinary exit, where level
+ * 1 or the VMM dispatches it again and counts it then, once.
+ */
+bool vmdev_dispatch_kvm(struct vmdev_ctx *ctx, u32 space, u64 addr, u32 len,
+			bool write, u64 *data)
+{
+	const struct vmdev_bus_range *r;
+	bool done = false;
+
+	if (len > sizeof(*data) || vmdev_bus_check_extent(space, addr, len))
+		return false;
+	rcu_read_lock();
+	r = vmdev_bus_find(&ctx->bus, space, addr, len);
+	if (!IS_ERR_OR_NULL(r))
+		done = device_access(r->dev, addr - r->base, len, write, data,
+				     false) == VMDEV_RESULT_DONE;
+	rcu_read_unlock();
+	return done;
 }

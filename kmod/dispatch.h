@@ -9,5 +9,7 @@ struct vmdev_ctx;
 
 int vmdev_dispatch(struct vmdev_ctx *ctx, u32 space, u64 addr, u32 len,
 		   bool write, u64 *data);
+bool vmdev_dispatch_kvm(struct vmdev_ctx *ctx, u32 space, u64 addr, u32 len,
+			bool write, u64 *data);
 
 #endif /* VMDEV_DISPATCH_H */

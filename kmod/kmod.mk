@@ -5,12 +5,16 @@
 # release gets its own copy of the kbuild sources under $(O)/kmod/<kver>.
 
 KMOD_SRCS	:= Kbuild $(sort $(wildcard kmod/*.c kmod/*.h \
-		   libvmdev/core/*.c libvmdev/core/*.h)) uapi/linux/vmdev.h
+		   libvmdev/core/*.c libvmdev/core/*.h)) uapi/linux/vmdev.h \
+		   kmod/kvm-bus-offsets.sh
 # O= names our own output directory, and make hands command-line
 # variables down to kbuild, which would take it for the kernel's: reset.
 KMOD_FLAGS	:= CONFIG_VMDEV=m W=1 O=
 MATRIX		= $(shell $(TOP)/tests/vm/kernels.sh)
 kdir_for	= $(if $(filter $(1),$(KVER)),$(KDIR),/lib/modules/$(1)/build)
+# Level 3 reads kvm.ko of the kernel: the test kernels are unpacked here
+# (a user's own kernel has it under /lib/modules, looked at anyway).
+kvm_roots	= VMDEV_KVM_ROOTS=$(VMDEV_CACHE)/kernels/$(1)/root
 
 # Copy preserving timestamps (so kbuild rebuilds only what changed) and
 # drop copies of files that left the tree.
@@ -20,7 +24,7 @@ kmod_sync = mkdir -p $(1) && (cd $(TOP) && cp -p --parents $(KMOD_SRCS) $(1)/) &
 
 $(O)/kmod/%/vmdev.ko: $(KMOD_SRCS) FORCE
 	@$(call kmod_sync,$(@D))
-	$(MAKE) -C $(call kdir_for,$*) M=$(@D) $(KMOD_FLAGS) modules
+	$(MAKE) -C $(call kdir_for,$*) M=$(@D) $(KMOD_FLAGS) $(call kvm_roots,$*) modules
 
 .PHONY: FORCE
 FORCE:
@@ -38,17 +42,18 @@ modules-all:
 CHECKPATCH	:= $(VMDEV_CACHE)/linux-source-6.1/scripts/checkpatch.pl
 # BIT() does not exist for UAPI headers, so the UAPI is checked without
 # BIT_MACRO; the userspace half of the shim is not kernel code.
-CHECKPATCH_FILES = $(filter-out Kbuild libvmdev/core/shim_user.h uapi/linux/vmdev.h,$(KMOD_SRCS))
+CHECKPATCH_FILES = $(filter-out Kbuild libvmdev/core/shim_user.h uapi/linux/vmdev.h \
+		     kmod/kvm-bus-offsets.sh,$(KMOD_SRCS))
 
 check-lint:
 	@mkdir -p $(O)/results $(O)/lint; res=$(O)/results/lint.res; : > $$res; \
 	for k in $(MATRIX); do \
 		d=$(O)/lint/$$k; rm -rf $$d; $(call kmod_sync,$$d) >/dev/null; \
-		if $(MAKE) -s -C /lib/modules/$$k/build M=$$d $(KMOD_FLAGS) modules \
+		if $(MAKE) -s -C /lib/modules/$$k/build M=$$d $(KMOD_FLAGS) $(call kvm_roots,$$k) modules \
 			> $$d.w1.log 2>&1 && ! grep -q 'warning:' $$d.w1.log; then \
 			echo "pass lint/W=1/$$k" >> $$res; \
 		else cat $$d.w1.log; echo "fail lint/W=1/$$k" >> $$res; fi; \
-		if $(MAKE) -s -C /lib/modules/$$k/build M=$$d $(KMOD_FLAGS) C=2 \
+		if $(MAKE) -s -C /lib/modules/$$k/build M=$$d $(KMOD_FLAGS) $(call kvm_roots,$$k) C=2 \
 			CHECK="sparse -Wno-unknown-attribute" modules > $$d.sparse.log 2>&1 && \
 			! grep -E -q '(warning|error):' $$d.sparse.log; then \
 			echo "pass lint/sparse/$$k" >> $$res; \

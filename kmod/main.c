@@ -13,12 +13,16 @@
 #include <linux/vmdev.h>
 
 #include "chardev.h"
+#include "kvm_bus.h"
 #include "objects.h"
 
 static int __init vmdev_init(void)
 {
 	int ret;
 
+	ret = vmdev_kvm_bus_init();
+	if (ret)
+		return ret;
 	vmdev_objects_init();
 	ret = vmdev_chardev_init();
 	if (ret)

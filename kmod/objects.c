@@ -19,6 +19,7 @@ static const char *const vmdev_obj_names[VMDEV_OBJ_COUNT] = {
 	[VMDEV_OBJ_SINKS] = "sinks",
 	[VMDEV_OBJ_SOURCES] = "sources",
 	[VMDEV_OBJ_VMS] = "vms",
+	[VMDEV_OBJ_KVM_BUS] = "kvm_bus_devices",
 };
 
 static struct dentry *vmdev_debugfs;

@@ -13,6 +13,7 @@ enum vmdev_obj {
 	VMDEV_OBJ_SINKS,	/* eventfds held to signal */
 	VMDEV_OBJ_SOURCES,	/* eventfds held to listen to */
 	VMDEV_OBJ_VMS,		/* KVM VMs held by contexts */
+	VMDEV_OBJ_KVM_BUS,	/* devices on KVM's I/O bus (level 3) */
 	VMDEV_OBJ_COUNT
 };
 

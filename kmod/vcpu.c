@@ -46,7 +46,7 @@
 #define KVM_VCPU_NAME	"kvm-vcpu:"
 
 /* No owner (6.1, or KVM built in), or KVM's core or a vendor module. */
-static bool kvm_owner(const struct module *owner)
+bool vmdev_kvm_owner(const struct module *owner)
 {
 	return !owner || !strcmp(owner->name, "kvm") ||
 	       str_has_prefix(owner->name, "kvm_");
@@ -58,7 +58,7 @@ static bool is_kvm_vcpu(struct file *file)
 
 	return file_inode(file)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
 	       str_has_prefix(file_dentry(file)->d_name.name, KVM_VCPU_NAME) &&
-	       fops->unlocked_ioctl && fops->mmap && kvm_owner(fops->owner);
+	       fops->unlocked_ioctl && fops->mmap && vmdev_kvm_owner(fops->owner);
 }
 
 static bool is_run_mapping(const struct vm_area_struct *vma, u64 addr,

@@ -13,6 +13,7 @@
 struct file;
 struct kvm;
 struct kvm_run;
+struct module;
 
 struct vmdev_vcpu {
 	struct file *file;		/* a reference, dropped by _put() */
@@ -21,6 +22,7 @@ struct vmdev_vcpu {
 	u64 map_len;			/* bytes of that mapping */
 };
 
+bool vmdev_kvm_owner(const struct module *owner);
 int vmdev_vcpu_get(struct vmdev_vcpu *vcpu, int fd, u64 run_addr);
 void vmdev_vcpu_put(struct vmdev_vcpu *vcpu);
 long vmdev_vcpu_enter(struct vmdev_vcpu *vcpu);

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One context is one VM. The first vCPU a context runs binds it to that
- * vCPU's VM for the rest of its life, and a vCPU of any other VM is
- * refused (EXDEV): devices, their interrupt lines and their eventfds
- * were set up for one guest, and a second one would share them.
+ * One context is one VM. The first vCPU a context runs, or the VM fd it
+ * is attached to for level 3 (level3.c), binds it to that VM for the
+ * rest of its life, and any other VM's vCPU or fd is refused (EXDEV):
+ * devices, their interrupt lines and their eventfds were set up for one
+ * guest, and a second one would share them.
  *
  * The binding is a reference to the VM, so that no other VM can be
  * created at the same address and pass for it. A VM does not always pin
  * the vendor module (kvm_amd, kvm_intel) whose code its destruction
  * runs: on 6.1 the VM holds it itself, on 6.12 only its files do, and a
  * VM kept alive by a reference alone lets the module go. The context
- * therefore also holds the module that owns the vCPU's file, if any,
- * and drops it only after its last reference to the VM.
+ * therefore also holds the module that owns the vCPU's (or VM's) file,
+ * if any, and drops it only after its last reference to the VM.
  */
 #include <linux/fs.h>
 #include <linux/kvm_host.h>
@@ -23,19 +24,22 @@
 #include "vcpu.h"
 #include "vm.h"
 
-static int bind_locked(struct vmdev_vm *vm, const struct vmdev_vcpu *vcpu)
+/*
+ * Bind to kvm, reached through an open KVM file (a vCPU's or the VM's)
+ * whose owner module is owner. Under the context's lock.
+ */
+int vmdev_vm_bind_locked(struct vmdev_vm *vm, struct kvm *kvm,
+			 struct module *owner)
 {
-	struct module *owner = vcpu->file->f_op->owner;
-
 	if (vm->kvm)
-		return vm->kvm == vcpu->kvm ? 0 : -EXDEV;
-	/* The vCPU's file holds its owner: this cannot fail while held. */
+		return vm->kvm == kvm ? 0 : -EXDEV;
+	/* The KVM file holds its owner: this cannot fail while held. */
 	if (!try_module_get(owner))
 		return -ENODEV;
-	kvm_get_kvm(vcpu->kvm);
+	kvm_get_kvm(kvm);
 	vm->owner = owner;
 	/* Read without the lock by vmdev_vm_bind(), only to compare. */
-	WRITE_ONCE(vm->kvm, vcpu->kvm);
+	WRITE_ONCE(vm->kvm, kvm);
 	vmdev_obj_inc(VMDEV_OBJ_VMS);
 	return 0;
 }
@@ -49,7 +53,8 @@ int vmdev_vm_bind(struct vmdev_ctx *ctx, const struct vmdev_vcpu *vcpu)
 	if (READ_ONCE(ctx->vm.kvm) == vcpu->kvm)
 		return 0;
 	mutex_lock(&ctx->lock);
-	ret = bind_locked(&ctx->vm, vcpu);
+	ret = vmdev_vm_bind_locked(&ctx->vm, vcpu->kvm,
+				   vcpu->file->f_op->owner);
 	mutex_unlock(&ctx->lock);
 	return ret;
 }

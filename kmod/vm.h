@@ -16,6 +16,8 @@ struct vmdev_vm {
 	struct module *owner;		/* a reference, or NULL */
 };
 
+int vmdev_vm_bind_locked(struct vmdev_vm *vm, struct kvm *kvm,
+			 struct module *owner);
 int vmdev_vm_bind(struct vmdev_ctx *ctx, const struct vmdev_vcpu *vcpu);
 void vmdev_vm_release(struct vmdev_vm *vm);
 

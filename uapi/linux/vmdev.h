@@ -318,6 +318,41 @@ struct vmdev_notifyfd {
 	__u32 pad;
 };
 
+/*
+ * Level 3: attach the context to its KVM VM (vm_fd, a KVM VM fd of the
+ * calling process). Every range of every register device of the context
+ * is then served on KVM's own PIO/MMIO bus, with no exit at all, where
+ * the module may do so (module parameter level3, the kernel verified at
+ * load time); VMDEV_GET_LEVEL says where each address is served.
+ */
+struct vmdev_kvm_attach {
+	__u32 size;
+	__s32 vm_fd;		/* a KVM VM fd of the calling process */
+	__u32 flags;		/* none defined: 0 */
+	__u32 pad;
+};
+
+/* vmdev_level.level: where an access to the address is completed. */
+#define VMDEV_LEVEL_NONE	0	/* no register device there */
+#define VMDEV_LEVEL_MODULE	1	/* VMDEV_RUN / VMDEV_ACCESS (1, 2) */
+#define VMDEV_LEVEL_KVM_BUS	3	/* KVM's I/O bus: no exit */
+
+/* vmdev_level.l3_state: can this module serve level 3? */
+#define VMDEV_L3_READY		0	/* yes (VMDEV_KVM_ATTACH) */
+#define VMDEV_L3_OFF		1	/* module parameter level3=off */
+#define VMDEV_L3_NOT_BUILT	2	/* compiled out: no kvm.ko at build */
+#define VMDEV_L3_UNVERIFIED	3	/* the running kernel failed checks */
+
+struct vmdev_level {
+	__u32 size;
+	__u32 space;		/* VMDEV_SPACE_* */
+	__u64 addr;		/* port or guest-physical address */
+	__u32 level;		/* out: VMDEV_LEVEL_* */
+	__u32 l3_state;		/* out: VMDEV_L3_* */
+	__u32 attached;		/* out: 1 once VMDEV_KVM_ATTACH succeeded */
+	__u32 windows;		/* out: KVM bus devices of the context */
+};
+
 #define VMDEV_IOC_MAGIC		0xAF
 
 #define VMDEV_GET_API_VERSION	_IO(VMDEV_IOC_MAGIC, 0x00)
@@ -334,5 +369,7 @@ struct vmdev_notifyfd {
 #define VMDEV_IRQFD		_IOW(VMDEV_IOC_MAGIC, 0x11, struct vmdev_irqfd)
 #define VMDEV_IOEVENTFD		_IOW(VMDEV_IOC_MAGIC, 0x12, struct vmdev_ioeventfd)
 #define VMDEV_NOTIFYFD		_IOW(VMDEV_IOC_MAGIC, 0x13, struct vmdev_notifyfd)
+#define VMDEV_KVM_ATTACH	_IOW(VMDEV_IOC_MAGIC, 0x14, struct vmdev_kvm_attach)
+#define VMDEV_GET_LEVEL		_IOWR(VMDEV_IOC_MAGIC, 0x15, struct vmdev_level)
 
 #endif /* _UAPI_LINUX_VMDEV_H */

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Level 3: once a context is attached to its KVM VM (VMDEV_KVM_ATTACH),
+ * its register devices sit on the VM's own PIO and MMIO buses, so KVM
+ * completes their accesses inside its exit handling: no return from
+ * KVM_RUN, not even to the run loop.
+ *
+ * KVM's bus holds at most 1000 devices, ioeventfds included, and copies
+ * its array and waits for SRCU on every change. So the context does not
+ * put a KVM device per range: it covers its ranges with a few windows,
+ * each one KVM device spanning neighbouring ranges of one space, and
+ * dispatches inside with its own lookup (vmdev_dispatch_kvm(): the same
+ * bus and register core as levels 0 to 2). A window stops short of any
+ * other KVM device in between, and a range that overlaps one stays at
+ * level 1: KVM's bus search assumes its devices do not nest. A device
+ * added inside a window costs no KVM bus change at all.
+ *
+ * What a window cannot complete (nothing mapped there, a TRAP register,
+ * a hole that traps, an access straddling a range) returns -EOPNOTSUPP:
+ * KVM then tries the next device that covers the address and, with no
+ * taker, makes the ordinary exit with the access's data, which level 1
+ * or the VMM handles exactly as without level 3.
+ *
+ * Windows change under the context's lock, after the context's own bus
+ * (which they read under RCU) is published: accesses see a new device
+ * as soon as KVM sees its window, and a removed device is unpublished
+ * before its window leaves. Unregistering waits for KVM's SRCU, after
+ * which no vCPU is inside a window, and the window is freed by the
+ * module (never from a destructor: 6.12 calls it on unregister, 6.1 does
+ * not). A window that KVM refuses (bus full) leaves its ranges at level 1.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kvm_host.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmdev.h>
+
+#include <kvm/iodev.h>
+
+#include "context.h"
+#include "dispatch.h"
+#include "ioctl.h"
+#include "kvm_bus.h"
+#include "objects.h"
+#include "uarg.h"
+#include "vcpu.h"
+
+/* KVM's ranges are ints; no window spans more than this. */
+#define VMDEV_L3_MAX_LEN	SZ_1G
+
+struct vmdev_l3_window {
+	struct kvm_io_device iodev;
+	struct vmdev_ctx *ctx;
+	u32 space;
+	u64 base;
+	u64 end;
+};
+
+/* A window that vmdev_l3_sync() wants. */
+struct vmdev_l3_span {
+	u32 space;
+	u64 base;
+	u64 end;
+};
+
+static const struct kvm_io_device_ops window_ops;
+
+static enum kvm_bus kvm_bus_of(u32 space)
+{
+	return space == VMDEV_SPACE_PIO ? KVM_PIO_BUS : KVM_MMIO_BUS;
+}
+
+static struct vmdev_l3_window *to_window(struct kvm_io_device *iodev)
+{
+	return container_of(iodev, struct vmdev_l3_window, iodev);
+}
+
+/* Guest data is little-endian on x86, as the core's low bytes. */
+static int window_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
+		       gpa_t addr, int len, void *val)
+{
+	struct vmdev_l3_window *w = to_window(iodev);
+	u64 data = 0;
+
+	if (len <= 0 || len > sizeof(data) ||
+	    !vmdev_dispatch_kvm(w->ctx, w->space, addr, len, false, &data))
+		return -EOPNOTSUPP;
+	memcpy(val, &data, len);
+	return 0;
+}
+
+/*
+ * Is there an ioeventfd at [addr, addr + len) on vcpu's bus? One added
+ * inside a window after it (a doorbell, level 2) sorts after the window
+ * when it starts past the window's base, and KVM offers the write to
+ * the window first: the window lets it go on, so that the ioeventfd
+ * sees every write it would see without level 3. In KVM's SRCU read
+ * section, where KVM calls the window.
+ */
+static bool ioeventfd_at(struct kvm_vcpu *vcpu, struct vmdev_l3_window *w,
+			 gpa_t addr, int len)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_io_bus *bus;
+	gpa_t from = addr < 8 ? 0 : addr - 8;	/* ioeventfds: 8 bytes or less */
+	int lo = 0, hi;
+
+	bus = srcu_dereference(kvm->buses[kvm_bus_of(w->space)], &kvm->srcu);
+	if (!bus || !bus->ioeventfd_count)
+		return false;
+	/* KVM's bus is sorted by address: the first entry from "from" on. */
+	hi = bus->dev_count;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (bus->range[mid].addr < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < bus->dev_count && bus->range[lo].addr < addr + len; lo++) {
+		const struct kvm_io_range *r = &bus->range[lo];
+
+		if (r->dev->ops != &window_ops &&
+		    r->addr + max(r->len, 1) > addr)
+			return true;
+	}
+	return false;
+}
+
+static int window_write(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
+			gpa_t addr, int len, const void *val)
+{
+	struct vmdev_l3_window *w = to_window(iodev);
+	u64 data = 0;
+
+	if (len <= 0 || len > sizeof(data) || ioeventfd_at(vcpu, w, addr, len))
+		return -EOPNOTSUPP;
+	memcpy(&data, val, len);
+	if (!vmdev_dispatch_kvm(w->ctx, w->space, addr, len, true, &data))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* No destructor: the module frees its windows, on every kernel. */
+static const struct kvm_io_device_ops window_ops = {
+	.read = window_read,
+	.write = window_write,
+};
+
+/*
+ * Does a KVM device that is not one of ctx's windows intersect
+ * [from, to) of space? Under kvm->slots_lock.
+ */
+static bool foreign(struct vmdev_ctx *ctx, struct kvm *kvm, u32 space,
+		    u64 from, u64 to)
+{
+	struct kvm_io_bus *bus = kvm_get_bus(kvm, kvm_bus_of(space));
+	int i;
+
+	if (!bus || from >= to)
+		return false;
+	for (i = 0; i < bus->dev_count; i++) {
+		const struct kvm_io_range *r = &bus->range[i];
+
+		if (r->dev->ops == &window_ops && to_window(r->dev)->ctx == ctx)
+			continue;
+		/* len 0 is an ioeventfd of any length at addr. */
+		if (r->addr < to && r->addr + max(r->len, 1) > from)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The windows the bus wants: neighbouring ranges of a space merged while
+ * no other KVM device lies between them; up to VMDEV_L3_MAX_WINDOWS, the
+ * ranges past that at level 1. Returns the number of spans.
+ */
+static u32 wanted_spans(struct vmdev_ctx *ctx, struct kvm *kvm,
+			const struct vmdev_bus_table *t,
+			struct vmdev_l3_span *spans)
+{
+	struct vmdev_l3_span *last = NULL;
+	u32 i, nr = 0;
+
+	mutex_lock(&kvm->slots_lock);
+	for (i = 0; t && i < t->nr; i++) {
+		const struct vmdev_bus_range *r = &t->ranges[i];
+		u64 end = r->base + r->len;
+
+		if (r->len > VMDEV_L3_MAX_LEN ||
+		    foreign(ctx, kvm, r->space, r->base, end))
+			continue;
+		if (last && last->space == r->space &&
+		    end - last->base <= VMDEV_L3_MAX_LEN &&
+		    !foreign(ctx, kvm, r->space, last->end, r->base)) {
+			last->end = end;
+			continue;
+		}
+		if (nr == VMDEV_L3_MAX_WINDOWS)
+			break;
+		last = &spans[nr++];
+		last->space = r->space;
+		last->base = r->base;
+		last->end = end;
+	}
+	mutex_unlock(&kvm->slots_lock);
+	return nr;
+}
+
+static bool same_span(const struct vmdev_l3_window *w,
+		      const struct vmdev_l3_span *s)
+{
+	return w->space == s->space && w->base == s->base && w->end == s->end;
+}
+
+/* A new window on KVM's bus, or NULL (its ranges stay at level 1). */
+static struct vmdev_l3_window *window_add(struct vmdev_ctx *ctx,
+					  const struct vmdev_l3_span *s)
+{
+	struct vmdev_l3_window *w;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+	if (!w)
+		return NULL;
+	kvm_iodevice_init(&w->iodev, &window_ops);
+	w->ctx = ctx;
+	w->space = s->space;
+	w->base = s->base;
+	w->end = s->end;
+	if (vmdev_kvm_bus_register(ctx->vm.kvm, kvm_bus_of(s->space), s->base,
+				   s->end - s->base, &w->iodev)) {
+		kfree(w);
+		return NULL;
+	}
+	vmdev_obj_inc(VMDEV_OBJ_KVM_BUS);
+	return w;
+}
+
+/* Off KVM's bus (no vCPU inside it any more), then freed. */
+static void window_remove(struct vmdev_l3_window *w)
+{
+	vmdev_kvm_bus_unregister(w->ctx->vm.kvm, kvm_bus_of(w->space),
+				 &w->iodev);
+	kfree(w);
+	vmdev_obj_dec(VMDEV_OBJ_KVM_BUS);
+}
+
+/* The window of win[0..nr) that is exactly s, or NULL. */
+static struct vmdev_l3_window *find_kept(struct vmdev_l3_window **win, u32 nr,
+					 const struct vmdev_l3_span *s)
+{
+	u32 i;
+
+	for (i = 0; i < nr; i++) {
+		if (win[i] && same_span(win[i], s))
+			return win[i];
+	}
+	return NULL;
+}
+
+static bool is_kept(struct vmdev_l3_window **win, u32 nr,
+		    const struct vmdev_l3_window *w)
+{
+	u32 i;
+
+	for (i = 0; i < nr; i++) {
+		if (win[i] == w)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Make the windows cover the context's bus as it now is. New windows go
+ * on KVM's bus before old ones leave, so a range that stays never
+ * drops to level 1 meanwhile. Under the context's lock, after the bus
+ * was published.
+ */
+void vmdev_l3_sync(struct vmdev_ctx *ctx)
+{
+	struct vmdev_l3_window *next[VMDEV_L3_MAX_WINDOWS];
+	struct vmdev_l3 *l3 = &ctx->l3;
+	struct vmdev_l3_span *spans;
+	u32 i, nr, kept = 0;
+
+	lockdep_assert_held(&ctx->lock);
+	if (!l3->attached)
+		return;
+	spans = kcalloc(VMDEV_L3_MAX_WINDOWS, sizeof(*spans), GFP_KERNEL);
+	if (!spans)
+		return;		/* the old windows stay: still correct */
+	nr = wanted_spans(ctx, ctx->vm.kvm,
+			  rcu_dereference_protected(ctx->bus.table,
+						    lockdep_is_held(&ctx->lock)),
+			  spans);
+	for (i = 0; i < nr; i++) {
+		next[kept] = find_kept(l3->win, l3->nr, &spans[i]);
+		if (!next[kept])
+			next[kept] = window_add(ctx, &spans[i]);
+		if (next[kept])
+			kept++;
+	}
+	for (i = 0; i < l3->nr; i++) {
+		if (!is_kept(next, kept, l3->win[i]))
+			window_remove(l3->win[i]);
+	}
+	memcpy(l3->win, next, kept * sizeof(*next));
+	l3->nr = kept;
+	kfree(spans);
+}
+
+/* Take every window off KVM's bus: the context is going away. */
+void vmdev_l3_detach(struct vmdev_ctx *ctx)
+{
+	u32 i;
+
+	for (i = 0; i < ctx->l3.nr; i++)
+		window_remove(ctx->l3.win[i]);
+	ctx->l3.nr = 0;
+	ctx->l3.attached = false;
+}
+
+/*
+ * KVM creates a VM's file as an anonymous inode named "kvm-vm", with
+ * file operations that have an ioctl and a release but nothing to read,
+ * write or map (unlike a vCPU or /dev/kvm), owned by a KVM module or by
+ * nobody. KVM does not export its file operations, so these checks, and
+ * the VM's address space being the caller's, are what identifies it.
+ */
+static bool is_kvm_vm(struct file *file)
+{
+	const struct file_operations *fops = file->f_op;
+
+	return file_inode(file)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
+	       !strcmp(file_dentry(file)->d_name.name, "kvm-vm") &&
+	       fops->unlocked_ioctl && fops->release && !fops->mmap &&
+	       !fops->read && !fops->write && file->private_data &&
+	       vmdev_kvm_owner(fops->owner);
+}
+
+static int attach(struct vmdev_ctx *ctx, struct file *file)
+{
+	struct kvm *kvm;
+	int ret;
+
+	if (!is_kvm_vm(file))
+		return -EINVAL;
+	kvm = file->private_data;
+	if (kvm->mm != current->mm)
+		return -EPERM;
+	mutex_lock(&ctx->lock);
+	ret = vmdev_vm_bind_locked(&ctx->vm, kvm, file->f_op->owner);
+	if (!ret && !ctx->l3.attached) {
+		ctx->l3.attached = true;
+		vmdev_l3_sync(ctx);
+	}
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+long vmdev_ioctl_kvm_attach(struct vmdev_ctx *ctx, void __user *uarg)
+{
+	struct vmdev_kvm_attach arg;
+	struct file *file;
+	int ret;
+
+	ret = vmdev_uarg_get(&arg, offsetofend(struct vmdev_kvm_attach, pad),
+			     uarg);
+	if (ret)
+		return ret;
+	if (arg.flags || arg.pad)
+		return -EINVAL;
+	if (vmdev_kvm_bus_state() != VMDEV_L3_READY)
+		return -EOPNOTSUPP;
+	file = fget(arg.vm_fd);
+	if (!file)
+		return -EBADF;
+	ret = attach(ctx, file);
+	fput(file);
+	return ret;
+}
+
+/* The level an access to addr runs at, under the context's lock. */
+static u32 level_of(struct vmdev_ctx *ctx, u32 space, u64 addr)
+{
+	const struct vmdev_bus_range *r;
+	u32 i, level = VMDEV_LEVEL_NONE;
+
+	rcu_read_lock();
+	r = vmdev_bus_find(&ctx->bus, space, addr, 1);
+	if (!IS_ERR_OR_NULL(r))
+		level = VMDEV_LEVEL_MODULE;
+	rcu_read_unlock();
+	for (i = 0; level && i < ctx->l3.nr; i++) {
+		const struct vmdev_l3_window *w = ctx->l3.win[i];
+
+		if (w->space == space && addr >= w->base && addr < w->end)
+			level = VMDEV_LEVEL_KVM_BUS;
+	}
+	return level;
+}
+
+long vmdev_ioctl_get_level(struct vmdev_ctx *ctx, void __user *uarg)
+{
+	struct vmdev_level arg;
+	int ret;
+
+	ret = vmdev_uarg_get(&arg, offsetofend(struct vmdev_level, windows),
+			     uarg);
+	if (ret)
+		return ret;
+	if (arg.level || arg.l3_state || arg.attached || arg.windows ||
+	    vmdev_bus_check_extent(arg.space, arg.addr, 1))
+		return -EINVAL;
+	mutex_lock(&ctx->lock);
+	arg.level = level_of(ctx, arg.space, arg.addr);
+	arg.attached = ctx->l3.attached;
+	arg.windows = ctx->l3.nr;
+	mutex_unlock(&ctx->lock);
+	arg.l3_state = vmdev_kvm_bus_state();
+	return vmdev_uarg_put(uarg, &arg);
+}
