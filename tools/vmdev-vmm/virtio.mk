@@ -12,3 +12,12 @@ VIRTIO_SRCS	:= $(addprefix tools/vmdev-vmm/,virtq.c virtio_mmio.c \
 VIRTIO_OBJS	:= $(VIRTIO_SRCS:%.c=$(O)/%.o)
 VMM_EXTRA_SRCS	+= $(VIRTIO_SRCS)
 
+# The guest-side module virtio_guest_devs.ko (a kernel module for the
+# L2 guest's initramfs: see its source), built like vmdev.ko for one
+# kernel release: make $(O)/vmm/guest-devs/<kver>/virtio_guest_devs.ko
+# (kdir_for comes from kmod/kmod.mk).
+$(O)/vmm/guest-devs/%/virtio_guest_devs.ko: tools/vmdev-vmm/virtio_guest_devs.c
+	@mkdir -p $(@D)
+	cp -p $< $(@D)/
+	echo 'obj-m := virtio_guest_devs.o' > $(@D)/Kbuild
+	$(MAKE) -C $(call kdir_for,$*) M=$(@D) W=1 O= modules
