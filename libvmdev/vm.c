@@ -105,6 +105,25 @@ static int check_vm_fd(int vm_fd)
 	return 0;
 }
 
+/*
+ * Level 3: attach the module context to the VM. A module that cannot
+ * (level3=off, an unverified kernel: EOPNOTSUPP) or does not know the
+ * command (ENOTTY) leaves the context at levels 1 and 2, which behave
+ * the same; anything else is an error.
+ */
+static int attach_kvm_bus(struct vmdev_vm *vm)
+{
+	struct vmdev_kvm_attach a = { .size = sizeof(a), .vm_fd = vm->vm_fd };
+
+	if (vm->mode != VMDEV_VM_KERNEL)
+		return 0;
+	if (!ioctl(vm->ctx_fd, VMDEV_KVM_ATTACH, &a)) {
+		vm->kvm_bus = true;
+		return 0;
+	}
+	return errno == EOPNOTSUPP || errno == ENOTTY ? 0 : vmdev_err(errno);
+}
+
 static int take_managers(struct vmdev_vm *vm, const struct vmdev_vm_opts *o)
 {
 	int ret;
@@ -142,7 +161,7 @@ int vmdev_vm_new(int vm_fd, const struct vmdev_vm_opts *opts,
 	struct vmdev_vm *vm;
 	int ret;
 
-	if (!out || VMDEV_OPTS_CHECK(opts, irqs))
+	if (!out || VMDEV_OPTS_CHECK(opts, kvm_bus))
 		return vmdev_err(EINVAL);
 	if (mode != VMDEV_VM_AUTO && mode != VMDEV_VM_KERNEL &&
 	    mode != VMDEV_VM_USER)
@@ -161,6 +180,8 @@ int vmdev_vm_new(int vm_fd, const struct vmdev_vm_opts *opts,
 	ret = pick_mode(vm, mode);
 	if (!ret)
 		ret = take_managers(vm, opts);
+	if (!ret && VMDEV_OPT(opts, kvm_bus, false))
+		ret = attach_kvm_bus(vm);
 	if (ret) {
 		vm_destroy(vm);
 		return vmdev_err(-ret);
@@ -252,4 +273,22 @@ int vmdev_fd_is_anon(int fd, const char *name)
 		return ret == -ENOENT ? 1 : ret;	/* no /proc */
 	return !strncmp(link, "anon_inode:", 11) &&
 	       !strncmp(link + 11, name, strlen(name));
+}
+
+int vmdev_vm_level(const struct vmdev_vm *vm, enum vmdev_space space,
+		   uint64_t addr)
+{
+	struct vmdev_level l = {
+		.size = sizeof(l), .space = space, .addr = addr,
+	};
+
+	if (!vm || (space != VMDEV_PIO && space != VMDEV_MMIO) ||
+	    (space == VMDEV_PIO && addr > 0xffff))
+		return vmdev_err(EINVAL);
+	if (vm->mode != VMDEV_VM_KERNEL)
+		return 0;
+	if (ioctl(vm->ctx_fd, VMDEV_GET_LEVEL, &l))
+		return vmdev_err(errno == ENOTTY ? EOPNOTSUPP : errno);
+	return l.level == VMDEV_LEVEL_KVM_BUS ? 3 :
+	       l.level == VMDEV_LEVEL_MODULE ? 1 : 0;
 }

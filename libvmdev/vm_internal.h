@@ -87,6 +87,7 @@ struct vmdev_vm {
 	const struct regdev_backend *ops;
 	int vm_fd;			/* borrowed */
 	int ctx_fd;			/* /dev/vmdev context, or -1 */
+	bool kvm_bus;			/* attached: level 3 */
 	struct vmdev_io_manager *io;
 	bool own_io;
 	struct vmdev_irq_manager *irqs;	/* a reference, or NULL */

@@ -27,6 +27,8 @@ PIN(struct vmdev_run, 32);
 PIN(struct vmdev_irqfd, 24);
 PIN(struct vmdev_ioeventfd, 32);
 PIN(struct vmdev_notifyfd, 24);
+PIN(struct vmdev_kvm_attach, 16);
+PIN(struct vmdev_level, 32);
 
 TEST(reg_has_no_implicit_padding)
 {
@@ -45,6 +47,8 @@ TEST(size_field_first)
 	ASSERT_EQ(0UL, offsetof(struct vmdev_access_batch, size));
 	ASSERT_EQ(0UL, offsetof(struct vmdev_reg_io, size));
 	ASSERT_EQ(0UL, offsetof(struct vmdev_fifo_io, size));
+	ASSERT_EQ(0UL, offsetof(struct vmdev_kvm_attach, size));
+	ASSERT_EQ(0UL, offsetof(struct vmdev_level, size));
 }
 
 TEST(ioctl_numbers_stable)
@@ -52,6 +56,9 @@ TEST(ioctl_numbers_stable)
 	ASSERT_EQ(0xAF00, (int)VMDEV_GET_API_VERSION);
 	ASSERT_EQ(0x01U, _IOC_NR(VMDEV_CREATE_DEVICE));
 	ASSERT_EQ(0x08U, _IOC_NR(VMDEV_FIFO_IO));
+	ASSERT_EQ(0x14U, _IOC_NR(VMDEV_KVM_ATTACH));
+	ASSERT_EQ(0x15U, _IOC_NR(VMDEV_GET_LEVEL));
+	ASSERT_EQ(8UL, offsetof(struct vmdev_level, addr));
 	ASSERT_EQ(VMDEV_IOC_MAGIC, (int)_IOC_TYPE(VMDEV_ACCESS_BATCH));
 }
 

@@ -85,6 +85,7 @@ struct e2e_opts {
 	struct guest_image image;
 	enum minivm_mode cpu_mode;
 	unsigned int nr_vcpus;	/* 0: 1; each a thread of the test's */
+	bool kvm_bus;		/* ask for level 3 (vmdev_vm_opts.kvm_bus) */
 };
 
 /* ---- The deadline: a per-thread timer whose signal ends KVM_RUN ---------- */
@@ -154,7 +155,8 @@ static inline int e2e_init(struct e2e *e, const struct e2e_opts *o)
 		.irqchip = o->irqchip, .timeout_ms = E2E_TIMEOUT_MS,
 		.nr_vcpus = o->nr_vcpus,
 	};
-	VMDEV_OPTS(vmdev_vm_opts, copts, .mode = o->mode);
+	VMDEV_OPTS(vmdev_vm_opts, copts, .mode = o->mode,
+		   .kvm_bus = o->kvm_bus);
 	unsigned int i;
 	int ret;
 

@@ -45,6 +45,15 @@ struct vmdev_vm_opts {
 	 * bound (vmdev_regdev_irq_bind() fails with -ENXIO).
 	 */
 	struct vmdev_irq_manager *irqs;
+	/*
+	 * Level 3 of the fast path, in kernel mode: the register devices
+	 * sit on KVM's own I/O bus, and their accesses make no exit at
+	 * all. Where the module cannot do it (loaded with level3=off, a
+	 * kernel it could not verify, an older module) the context stays
+	 * at levels 1 and 2, with the same behaviour: vmdev_vm_level()
+	 * says which level each address got. Ignored in user mode.
+	 */
+	bool kvm_bus;
 };
 
 struct vmdev_vm;
@@ -72,6 +81,15 @@ VMDEV_API void vmdev_vm_free(struct vmdev_vm *vm);
 VMDEV_API enum vmdev_vm_mode vmdev_vm_mode(const struct vmdev_vm *vm);
 /* The I/O manager of userspace devices (NULL for NULL). */
 VMDEV_API struct vmdev_io_manager *vmdev_vm_io(const struct vmdev_vm *vm);
+/*
+ * Where a guest access to addr of space is completed: 3 (on KVM's bus,
+ * no exit), 1 (a register device of the module: the kernel run loop,
+ * ioeventfd doorbells), 0 (in this process: user mode, or no register
+ * device there). -EINVAL (NULL vm, bad space, a port past 0xffff),
+ * -EOPNOTSUPP (a module too old to say), or the module's error.
+ */
+VMDEV_API int vmdev_vm_level(const struct vmdev_vm *vm, enum vmdev_space space,
+			     uint64_t addr);
 
 #ifdef __cplusplus
 }
