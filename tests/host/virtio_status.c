@@ -5,6 +5,8 @@
  * (virtio 1.x 3.1.1), queue setup rules, configuration generation and
  * interrupts, and virtio-rng filling the guest's buffers.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -233,6 +235,56 @@ TEST_F(tr, event_idx_suppression)
 		/* The device asks to be notified at the next entry. */
 		EXPECT_EQ(i + 1, *avail_event);
 	}
+}
+
+#define ROUNDS	20000
+
+struct race {
+	struct virtio_mmio *t;
+	_Atomic bool stop;
+	unsigned long passes;
+};
+
+/* The I/O thread's part: process the queues over and over. */
+static void *race_notify(void *arg)
+{
+	struct race *r = arg;
+
+	while (!atomic_load(&r->stop)) {
+		virtio_mmio_notify(r->t);
+		r->passes++;
+	}
+	return NULL;
+}
+
+/*
+ * A driver resetting and bringing the device up again while the I/O
+ * side processes its queue: the transport's lock keeps a reset out of
+ * a walk of the rings (without it, the walk reads a queue being torn
+ * down). Every round's buffer completes once the device is live.
+ */
+TEST_F(tr, reset_races_processing)
+{
+	struct vt_seg s = { VT_DATA, 16, true };
+	struct race r = { .t = self->t };
+	uint32_t id, len, done = 0;
+	pthread_t th;
+	int i;
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, race_notify, &r));
+	for (i = 0; i < ROUNDS; i++) {
+		ASSERT_EQ(VT_STATUS_LIVE, vt_start(&self->d, V1));
+		vt_add(&self->d, &s, 1);
+		WR(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+		/* Notified in place: complete now, whoever processed it. */
+		if (vt_used(&self->d, &id, &len) && len == 16)
+			done++;
+	}
+	atomic_store(&r.stop, true);
+	pthread_join(th, NULL);
+	EXPECT_EQ((uint32_t)ROUNDS, done);
+	EXPECT_EQ(VT_STATUS_LIVE, RD(VIRTIO_MMIO_STATUS));
+	TH_LOG("%lu processing passes", r.passes);
 }
 
 TEST(bad_ops)
