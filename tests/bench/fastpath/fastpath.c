@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The benchmark's two VMs and one run of one case (fastpath.h).
+ * The benchmark's three VMs and one run of one case (fastpath.h).
  *
  * Each VM has the same register device twice, at a PIO and at an MMIO
  * window: a CONST register the reads hit, an RW register the exiting
  * writes hit, a DOORBELL register. The kernel VM binds a KVM ioeventfd
  * (datamatch) at the doorbell register's own address to that register
  * through the library (level 2, VMDEV_IOEVENTFD); the user VM has a plain
- * KVM ioeventfd at an address of its own, bound to nothing. The guest is
+ * KVM ioeventfd at an address of its own, bound to nothing. The third VM
+ * is the kernel one at level 3 (vmdev_vm_opts.kvm_bus), without
+ * ioeventfds: its devices sit on KVM's bus. The guest is
  * tests/guest/bench.S.
  */
 #include <errno.h>
@@ -71,7 +73,8 @@ static uint8_t space_of(enum fp_kind kind)
 /* A KVM ioeventfd only ever sees writes. */
 bool fp_applies(enum fp_kind kind, enum fp_path path)
 {
-	return path == FP_USER || path == FP_RUN_LOOP || fp_is_write(kind);
+	return path == FP_USER || path == FP_RUN_LOOP || path == FP_KVM_BUS ||
+	       fp_is_write(kind);
 }
 
 const char *fp_kind_name(enum fp_kind kind)
@@ -86,7 +89,7 @@ const char *fp_kind_name(enum fp_kind kind)
 const char *fp_path_key(enum fp_path path)
 {
 	static const char *const keys[FP_NR_PATHS] = {
-		"user", "run_loop", "doorbell", "ioeventfd",
+		"user", "run_loop", "doorbell", "ioeventfd", "kvm_bus",
 	};
 
 	return keys[path];
@@ -96,7 +99,7 @@ const char *fp_path_title(enum fp_path path)
 {
 	static const char *const titles[FP_NR_PATHS] = {
 		"userspace exits", "level 1 run loop", "level 2 doorbell",
-		"KVM ioeventfd",
+		"KVM ioeventfd", "level 3 KVM bus",
 	};
 
 	return titles[path];
@@ -153,11 +156,11 @@ static int add_floor(struct fp_vm *v, uint8_t space)
 	return 0;
 }
 
-static int vm_setup(struct fp_vm *v, enum vmdev_vm_mode mode)
+static int vm_setup(struct fp_vm *v, enum vmdev_vm_mode mode, bool kvm_bus)
 {
 	struct e2e_opts o = {
 		.mode = mode, .image = GUEST_IMAGE(bench),
-		.cpu_mode = MINIVM_LONG64,
+		.cpu_mode = MINIVM_LONG64, .kvm_bus = kvm_bus,
 	};
 	int ret, sp;
 
@@ -171,6 +174,13 @@ static int vm_setup(struct fp_vm *v, enum vmdev_vm_mode mode)
 				 NULL, NULL, NULL, &v->dev[sp]);
 		if (ret)
 			return say_err(ret, "vmdev_regdev_new");
+		if (kvm_bus) {
+			ret = vmdev_vm_level(v->e.ctx, sp, base_of[sp]);
+			if (ret != 3)
+				return say_err(ret < 0 ? ret : -EOPNOTSUPP,
+					       "level 3 (vmdev_vm_level)");
+			continue;
+		}
 		if (mode == VMDEV_VM_KERNEL)
 			ret = add_doorbell(v->dev[sp], sp);
 		else
@@ -192,9 +202,13 @@ int fp_setup(struct fp_bench *b)
 	b->user.floor_fd[VMDEV_SPACE_MMIO] = -1;
 	b->kernel.floor_fd[VMDEV_SPACE_PIO] = -1;
 	b->kernel.floor_fd[VMDEV_SPACE_MMIO] = -1;
-	ret = vm_setup(&b->user, VMDEV_VM_USER);
+	b->kvm_bus.floor_fd[VMDEV_SPACE_PIO] = -1;
+	b->kvm_bus.floor_fd[VMDEV_SPACE_MMIO] = -1;
+	ret = vm_setup(&b->user, VMDEV_VM_USER, false);
 	if (!ret)
-		ret = vm_setup(&b->kernel, VMDEV_VM_KERNEL);
+		ret = vm_setup(&b->kernel, VMDEV_VM_KERNEL, false);
+	if (!ret)
+		ret = vm_setup(&b->kvm_bus, VMDEV_VM_KERNEL, true);
 	if (!ret && vmdev_vm_mode(b->kernel.e.ctx) != VMDEV_VM_KERNEL)
 		ret = say_err(-EOPNOTSUPP, "libvmdev kernel mode");
 	return ret;
@@ -218,6 +232,7 @@ static void vm_teardown(struct fp_vm *v)
 
 void fp_teardown(struct fp_bench *b)
 {
+	vm_teardown(&b->kvm_bus);
 	vm_teardown(&b->kernel);
 	vm_teardown(&b->user);
 }
@@ -232,6 +247,8 @@ struct snapshot {
 
 static struct fp_vm *vm_of(struct fp_bench *b, enum fp_path path)
 {
+	if (path == FP_KVM_BUS)
+		return &b->kvm_bus;
 	return path == FP_USER || path == FP_IOEVENTFD ? &b->user : &b->kernel;
 }
 
@@ -251,7 +268,7 @@ static uint64_t addr_of(enum fp_kind kind, enum fp_path path)
 /* The register the case's writes must leave holding WRITE_VALUE. */
 static int written_reg(enum fp_path path)
 {
-	if (path == FP_USER || path == FP_RUN_LOOP)
+	if (path == FP_USER || path == FP_RUN_LOOP || path == FP_KVM_BUS)
 		return REG_DATA;
 	return path == FP_DOORBELL ? REG_DOORBELL : -1;
 }
@@ -316,7 +333,9 @@ static int check_counts(struct fp_case *c, uint32_t n,
 	uint64_t want_runs = c->path == FP_USER ? n + 1ULL : 1;
 	uint64_t want_kern = c->path == FP_RUN_LOOP ? n : 0;
 	uint64_t want_user = c->path == FP_USER ? n : 0;
-	bool exits = c->path == FP_USER || c->path == FP_RUN_LOOP;
+	/* The device completes every access but at level 2 and the floor. */
+	bool exits = c->path == FP_USER || c->path == FP_RUN_LOOP ||
+		     c->path == FP_KVM_BUS;
 
 	c->exits = (struct fp_exits){ .to_user = runs, .in_kernel = kern };
 	if (runs != want_runs || kern != want_kern || user != want_user)

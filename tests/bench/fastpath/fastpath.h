@@ -15,6 +15,8 @@
  *              that vmdev.ko applies to a DOORBELL register: no exit
  *   ioeventfd  KVM's plain ioeventfd, its eventfd bound to nothing:
  *              what a write costs when KVM alone handles it
+ *   kvm_bus    level 3: libvmdev in kernel mode with kvm_bus, the
+ *              register device on KVM's own I/O bus: no exit at all
  * for PIO and MMIO reads and writes (4 bytes; doorbell and ioeventfd
  * take writes only).
  *
@@ -49,6 +51,7 @@ enum fp_path {
 	FP_RUN_LOOP,
 	FP_DOORBELL,
 	FP_IOEVENTFD,
+	FP_KVM_BUS,
 	FP_NR_PATHS
 };
 
@@ -79,6 +82,7 @@ struct fp_vm {
 struct fp_bench {
 	struct fp_vm user;		/* libvmdev user mode */
 	struct fp_vm kernel;		/* libvmdev kernel mode */
+	struct fp_vm kvm_bus;		/* kernel mode, level 3 */
 	struct fp_case cases[FP_NR_KINDS][FP_NR_PATHS];
 };
 

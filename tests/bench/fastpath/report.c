@@ -79,8 +79,8 @@ static void ratio_matrix(const struct fp_bench *b)
 	int k, p;
 
 	printf("\nRatio to userspace exit handling (lower is cheaper):\n");
-	printf("%-10s %10s %10s %10s %10s\n", "", "userspace", "run loop",
-	       "doorbell", "ioeventfd");
+	printf("%-10s %10s %10s %10s %10s %10s\n", "", "userspace",
+	       "run loop", "doorbell", "ioeventfd", "KVM bus");
 	for (k = 0; k < FP_NR_KINDS; k++) {
 		printf("%-10s", fp_kind_name(k));
 		for (p = 0; p < FP_NR_PATHS; p++) {
