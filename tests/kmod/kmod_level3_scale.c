@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Level 3 at scale: a context never costs KVM's bus one device per
+ * range. 1024 ranges (the UAPI's limit per context: 256 devices of 4)
+ * side by side take one KVM device, and the guest reads the first, a
+ * middle and the last range without an exit. Ranges that other KVM
+ * devices (ioeventfds) keep apart take one window each up to
+ * VMDEV_L3_MAX_WINDOWS (32); the ranges past that stay at level 1 and
+ * exit as before.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <linux/vmdev.h>
+
+#include "kselftest_harness.h"
+#include "kmod_run.h"
+#include "kmod_level3.h"
+
+GUEST_IMAGE_DECLARE(access);
+
+#define MMIO_BASE	0xd0000000ULL
+#define PIO_BASE	0x4000
+#define NR_DEVS		256
+#define DEV_RANGES	4
+#define MAX_WINDOWS	32
+#define SPARSE		40		/* ranges kept apart */
+#define STRIDE		0x20		/* PIO: range, then an ioeventfd */
+
+FIXTURE(scale) {
+	int ctx, kvm_err;
+	struct minivm vm;
+	struct guest_access_params *p;
+	uint64_t user_ios;
+	int efd;
+};
+
+FIXTURE_SETUP(scale)
+{
+	self->vm.run = NULL;
+	self->efd = -1;
+	KRUN_SETUP(self->ctx, self->kvm_err);
+	if (self->kvm_err || self->ctx < 0)
+		return;
+	ASSERT_EQ(0, minivm_create(&self->vm, NULL));
+	ASSERT_EQ(0, minivm_load(&self->vm, GUEST_IMAGE(access),
+				 MINIVM_LONG64));
+	self->p = minivm_gpa(&self->vm, GUEST_PARAM_ADDR, GUEST_PARAM_SIZE);
+	ASSERT_NE(NULL, self->p);
+}
+
+FIXTURE_TEARDOWN(scale)
+{
+	if (self->vm.run)
+		minivm_destroy(&self->vm);
+	if (self->ctx >= 0)
+		close(self->ctx);
+	if (self->efd >= 0)
+		close(self->efd);
+}
+
+static int user_io(void *opaque, struct minivm_io *io)
+{
+	FIXTURE_DATA(scale) *self = opaque;
+
+	self->user_ios++;
+	if (!io->write)
+		io->data = KMOD_CONST;
+	return 0;
+}
+
+/* A read of the constant of the device window at base, checked. */
+static void read_at(struct guest_access_params *p, uint8_t space,
+		    uint64_t base)
+{
+	p->ops[p->nr_ops++] = (struct guest_access_op){
+		.space = space, .size = 4, .check = 1, .addr = base + 4,
+		.value = KMOD_CONST,
+	};
+}
+
+static uint64_t run(struct __test_metadata *_metadata,
+		    FIXTURE_DATA(scale) *self)
+{
+	uint32_t result = ~0U, nr = self->p->nr_ops;
+
+	self->user_ios = 0;
+	EXPECT_EQ(0, minivm_run_guest(&self->vm, user_io, self, &result));
+	EXPECT_EQ((uint32_t)GUEST_PASS, result);
+	EXPECT_EQ(nr, self->p->done);
+	EXPECT_EQ(0U, self->p->failed);
+	return self->user_ios;
+}
+
+/* 1024 ranges side by side: one KVM device, no exit. */
+TEST_F_TIMEOUT(scale, side_by_side_one_window, 300)
+{
+	long bus = kmod_objects("kvm_bus_devices");
+	struct vmdev_range r[DEV_RANGES];
+	struct vmdev_level l;
+	uint32_t d, i;
+
+	KRUN_REQUIRE(self->kvm_err, self->ctx);
+	ASSERT_EQ(0, kl3_attach(self->ctx, self->vm.vm_fd));
+	/* Device d's ranges interleave with the others': each 16 bytes. */
+	for (d = 0; d < NR_DEVS; d++) {
+		for (i = 0; i < DEV_RANGES; i++)
+			r[i] = kmod_range(MMIO, MMIO_BASE + (i * NR_DEVS + d) *
+					  KMOD_WINDOW, KMOD_WINDOW);
+		ASSERT_EQ(0, kmod_create(self->ctx, &kmod_map, r, DEV_RANGES,
+					 NULL)) TH_LOG("device %u", d);
+	}
+	ASSERT_EQ(0, kl3_level(self->ctx, MMIO, MMIO_BASE, &l));
+	EXPECT_EQ((uint32_t)VMDEV_LEVEL_KVM_BUS, l.level);
+	EXPECT_EQ(1U, l.windows);
+	EXPECT_EQ(bus + 1, kmod_objects("kvm_bus_devices"));
+	self->p->nr_ops = 0;
+	read_at(self->p, MMIO, MMIO_BASE);
+	read_at(self->p, MMIO, MMIO_BASE + 517 * KMOD_WINDOW);
+	read_at(self->p, MMIO, MMIO_BASE +
+		(NR_DEVS * DEV_RANGES - 1) * KMOD_WINDOW);
+	EXPECT_EQ(0U, run(_metadata, self));
+	EXPECT_EQ(VMDEV_LEVEL_NONE, kl3_level_of(self->ctx, MMIO, MMIO_BASE +
+				NR_DEVS * DEV_RANGES * KMOD_WINDOW));
+}
+
+/*
+ * Ranges kept apart by ioeventfds: a window each, up to the cap; the
+ * rest at level 1, their accesses exits as without level 3.
+ */
+TEST_F(scale, apart_up_to_the_cap)
+{
+	long bus = kmod_objects("kvm_bus_devices");
+	struct kvm_ioeventfd k = { .len = 1, .flags = KVM_IOEVENTFD_FLAG_PIO };
+	struct vmdev_level l;
+	uint32_t i;
+
+	KRUN_REQUIRE(self->kvm_err, self->ctx);
+	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->efd);
+	k.fd = self->efd;
+	for (i = 0; i < SPARSE; i++) {
+		ASSERT_EQ(0, kmod_create1(self->ctx, PIO, PIO_BASE + i * STRIDE,
+					  KMOD_WINDOW, NULL));
+		k.addr = PIO_BASE + i * STRIDE + KMOD_WINDOW;
+		ASSERT_EQ(0, ioctl(self->vm.vm_fd, KVM_IOEVENTFD, &k));
+	}
+	ASSERT_EQ(0, kl3_attach(self->ctx, self->vm.vm_fd));
+	ASSERT_EQ(0, kl3_level(self->ctx, PIO, PIO_BASE, &l));
+	EXPECT_EQ((uint32_t)VMDEV_LEVEL_KVM_BUS, l.level);
+	EXPECT_EQ((uint32_t)MAX_WINDOWS, l.windows);
+	EXPECT_EQ(bus + MAX_WINDOWS, kmod_objects("kvm_bus_devices"));
+	for (i = 0; i < SPARSE; i++)
+		EXPECT_EQ(i < MAX_WINDOWS ? VMDEV_LEVEL_KVM_BUS :
+			  VMDEV_LEVEL_MODULE,
+			  kl3_level_of(self->ctx, PIO, PIO_BASE + i * STRIDE))
+			TH_LOG("range %u", i);
+	self->p->nr_ops = 0;
+	for (i = 0; i < SPARSE; i++)
+		read_at(self->p, PIO, PIO_BASE + i * STRIDE);
+	EXPECT_EQ((uint64_t)(SPARSE - MAX_WINDOWS), run(_metadata, self));
+}
+
+TEST_HARNESS_MAIN
