@@ -114,6 +114,20 @@
 #define UIRQ_FULL		36	/* u32 out: bursts cut short by LSR */
 #define UIRQ_UNACKED		40	/* u32 out: ones the PIC did not deliver */
 #define UIRQ_SHADOW		44	/* u32 out: ones taken right after sti */
+#define UIRQ_TRACE		48	/* u32 trace buffer's address, 0: none */
+#define UIRQ_BURSTS		52	/* u32 out: ones that sent bytes */
+#define UIRQ_NESTED		56	/* u32 out: ones taken inside the handler */
+#define UIRQ_BUSY		60	/* u32 the guest's: in the handler */
+/*
+ * The trace, for a failure's post-mortem: a u32 count of entries, then
+ * UIRQ_TRACE_MAX entries of four u32: kind, bytes sent so far, a value
+ * (the interrupted EIP on entry, the text address of a byte sent, what
+ * is left of the burst at the end) and ESP, which shows nesting.
+ */
+#define UIRQ_TRACE_MAX		512
+#define UIRQ_TRACE_ENTRY	1
+#define UIRQ_TRACE_BYTE		2
+#define UIRQ_TRACE_EOI		3
 
 /* ---- irq: a device interrupt through the in-kernel irqchip ---------- */
 #define GUEST_IRQ_PIC		0	/* 8259 pair, vectors 0x20-0x2f */
@@ -283,6 +297,17 @@ struct guest_uart_irq_params {
 	uint32_t full;
 	uint32_t unacked;
 	uint32_t shadow;
+	uint32_t trace;
+	uint32_t bursts;
+	uint32_t nested;
+	uint32_t busy;
+};
+
+struct guest_uart_irq_trace {
+	uint32_t kind;
+	uint32_t sent;
+	uint32_t value;
+	uint32_t esp;
 };
 
 struct guest_irq_params {
@@ -387,6 +412,12 @@ GUEST_ABI_CHECK(guest_uart_irq_params, idle, UIRQ_IDLE);
 GUEST_ABI_CHECK(guest_uart_irq_params, bad_iir, UIRQ_BAD_IIR);
 GUEST_ABI_CHECK(guest_uart_irq_params, sent, UIRQ_SENT);
 GUEST_ABI_CHECK(guest_uart_irq_params, full, UIRQ_FULL);
+GUEST_ABI_CHECK(guest_uart_irq_params, unacked, UIRQ_UNACKED);
+GUEST_ABI_CHECK(guest_uart_irq_params, shadow, UIRQ_SHADOW);
+GUEST_ABI_CHECK(guest_uart_irq_params, trace, UIRQ_TRACE);
+GUEST_ABI_CHECK(guest_uart_irq_params, bursts, UIRQ_BURSTS);
+GUEST_ABI_CHECK(guest_uart_irq_params, nested, UIRQ_NESTED);
+GUEST_ABI_CHECK(guest_uart_irq_params, busy, UIRQ_BUSY);
 GUEST_ABI_CHECK(guest_irq_params, ctrl, IRQ_CTRL);
 GUEST_ABI_CHECK(guest_irq_params, level, IRQ_LEVEL);
 GUEST_ABI_CHECK(guest_irq_params, pin, IRQ_PIN);

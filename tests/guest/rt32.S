@@ -12,6 +12,7 @@
 #define IDT_VECTORS	256
 #define STUB_STRIDE	16
 #define GATE_INTR32	0x8e00		/* present, DPL 0, 32-bit intr gate */
+#define X86_EFLAGS_IF	0x200
 
 	.code32
 	.text
@@ -50,19 +51,32 @@ rt_check_data:
  * 0), and KVM's instruction emulator implements iret in real mode only.
  * The frame becomes (eflags, eip) for popfl and ret; IF is set with sti
  * rather than by popfl (which a host running the guest outside ring 0
- * may ignore), as the interrupted code had it set, and sti's one
- * instruction shadow keeps a new interrupt out until ret is done.
+ * may ignore), as the interrupted code had it set. popfl restores the
+ * flags with IF still clear, so that sti's one instruction shadow keeps
+ * a new interrupt out until ret is done: with IF set by popfl, the next
+ * interrupt would be taken before sti, with the handler's return
+ * address still on the stack, and each such interrupt would nest one
+ * level deeper.
  */
 	.globl rt_iret
 rt_iret:
 	pushl	%eax
 	movl	4(%esp), %eax			/* eip */
 	xchgl	%eax, 12(%esp)			/* eflags out, eip in */
+	testl	$X86_EFLAGS_IF, %eax
+	jz	1f
+	andl	$~X86_EFLAGS_IF, %eax
 	movl	%eax, 8(%esp)			/* eflags over cs */
 	popl	%eax
 	addl	$4, %esp
 	popfl
 	sti
+	ret
+	/* Interrupted with IF clear (see uart_irq.S): leave it clear. */
+1:	movl	%eax, 8(%esp)
+	popl	%eax
+	addl	$4, %esp
+	popfl
 	ret
 
 /* rt_idt_set(eax = vector, edx = handler): install an interrupt gate. */

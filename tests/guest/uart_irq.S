@@ -15,6 +15,34 @@
 #define P(field)	(GUEST_PARAM_ADDR + UIRQ_##field)
 #define DIVISOR		1		/* 115200 baud */
 
+/*
+ * One trace entry (guest_abi.h, UIRQ_TRACE) of kind with value val (a
+ * register other than eax and edi), when the VMM asked for a trace.
+ */
+.macro	trace kind, val
+	pushl	\val
+	pushl	%edi
+	pushl	%eax
+	movl	P(TRACE), %edi
+	testl	%edi, %edi
+	jz	9f
+	movl	(%edi), %eax
+	cmpl	$UIRQ_TRACE_MAX, %eax
+	jae	9f
+	incl	(%edi)
+	shll	$4, %eax
+	leal	4(%edi,%eax), %edi
+	movl	$\kind, (%edi)
+	movl	P(SENT), %eax
+	movl	%eax, 4(%edi)
+	movl	8(%esp), %eax
+	movl	%eax, 8(%edi)
+	movl	%esp, 12(%edi)
+9:	popl	%eax
+	popl	%edi
+	addl	$4, %esp
+.endm
+
 	.code32
 	.section .text.entry, "ax"
 	.globl	_start
@@ -66,6 +94,21 @@ done:	movl	$GUEST_PASS, %eax
  */
 handler:
 	pushal
+	movl	32(%esp), %ecx
+	trace	UIRQ_TRACE_ENTRY, %ecx
+	/*
+	 * An interrupt gate clears IF, so nothing can enter the handler
+	 * while it runs: an entry that does is the test bed delivering a
+	 * vector a second time (Documentation/guests.rst). Running the
+	 * burst again from inside the first one would send bytes twice;
+	 * count it and return to where it struck, IF still clear.
+	 */
+	cmpl	$0, P(BUSY)
+	je	1f
+	incl	P(NESTED)
+	popal
+	jmp	rt_iret
+1:	movl	$1, P(BUSY)
 	/*
 	 * "sti; hlt" takes no interrupt between the two: sti's shadow
 	 * covers the hlt, so the interrupt that ends the wait returns past
@@ -100,13 +143,16 @@ handler:
 	movl	P(BURST), %ecx
 1:	movl	P(TEXT), %esi
 	addl	P(SENT), %esi
+	jecxz	tx
+	incl	P(BURSTS)
 tx:	jecxz	rearm
 	uart_in	LSR
 	testb	$LSR_THRE, %al
 	jnz	1f
 	incl	P(FULL)
 	jmp	rearm
-1:	uart_out THR, (%esi)
+1:	trace	UIRQ_TRACE_BYTE, %esi
+	uart_out THR, (%esi)
 	incl	%esi
 	incl	P(SENT)
 	decl	%ecx
@@ -117,8 +163,10 @@ rearm:	uart_out IER, $0
 	cmpl	P(LEN), %eax
 	jae	eoi
 	uart_out IER, $IER_THRI
-eoi:	movl	P(PIN), %eax
+eoi:	trace	UIRQ_TRACE_EOI, %ecx
+	movl	P(PIN), %eax
 	call	rt_pic_eoi
+	movl	$0, P(BUSY)
 	popal
 	jmp	rt_iret
 

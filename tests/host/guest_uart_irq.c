@@ -127,7 +127,9 @@ TEST_F(uart_irq, bursts)
 	GUEST_RUN_EXPECT(&self->vm, uart_io, self, GUEST_PASS);
 	check_text(_metadata, self);
 	EXPECT_EQ(irqs, self->p->irqs);
+	EXPECT_EQ(irqs, self->p->bursts);
 	EXPECT_EQ(0U, self->p->idle);
+	EXPECT_EQ(0U, self->p->nested);
 	EXPECT_EQ(0U, self->p->full);
 	EXPECT_EQ((uint64_t)irqs,
 		  atomic_load(&self->bus.devs[0].lines[0].signals));

@@ -61,7 +61,7 @@ struct outcome {
 	struct counts c;
 	double secs[RUNS];
 	/* The nested test bed's slips (Documentation/guests.rst). */
-	uint32_t shadow, unacked;
+	uint32_t shadow, unacked, nested;
 };
 
 struct demo {
@@ -189,13 +189,16 @@ static int run(struct demo *d, struct outcome *o, unsigned int r)
 	c.len = n;
 	/*
 	 * An entry the PIC never delivered runs the burst of an interrupt
-	 * already pending, whose own delivery then finds nothing to do.
+	 * already pending, whose own delivery then finds nothing to do; an
+	 * entry inside the handler returns at once (lib_uart.c).
 	 */
-	if (p->idle != p->unacked)
+	if (p->irqs != p->bursts + p->idle + p->nested ||
+	    p->idle > p->unacked)
 		return -EPROTO;
-	c.irqs = p->irqs - p->unacked;
+	c.irqs = p->bursts;
 	o->shadow += p->shadow;
 	o->unacked += p->unacked;
+	o->nested += p->nested;
 	c.rises = s1.irqs - s0.irqs;
 	c.accesses = s1.fast + s1.slow - s0.fast - s0.slow;
 	c.to_user = v1.runs - v0.runs;
@@ -270,11 +273,11 @@ static void show_mode(struct demo *d, const struct outcome *o)
 	}
 	printf("  interrupts the guest took   %4u  (the UART line rose %llu times)\n",
 	       o->c.irqs, (unsigned long long)o->c.rises);
-	if (o->shadow || o->unacked)
+	if (o->shadow || o->unacked || o->nested)
 		printf("  (the nested test bed also delivered %u interrupts in sti's\n"
-		       "  shadow and %u the PIC never sent, in %d runs: the guest\n"
-		       "  copes, see Documentation/guests.rst)\n",
-		       o->shadow, o->unacked, RUNS);
+		       "  shadow, %u the PIC never sent and %u inside the handler,\n"
+		       "  in %d runs: the guest copes, see Documentation/guests.rst)\n",
+		       o->shadow, o->unacked, o->nested, RUNS);
 	if (o->c.irqs != IRQS || o->c.rises != IRQS)
 		unexpected(d, "%zu interrupts expected, one per %d bytes",
 			   IRQS, BURST);
