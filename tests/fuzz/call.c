@@ -43,6 +43,8 @@ static const char *const ioc_names[FZ_NR_IOC] = {
 	[FZ_IRQFD] = "IRQFD",
 	[FZ_IOEVENTFD] = "IOEVENTFD",
 	[FZ_NOTIFYFD] = "NOTIFYFD",
+	[FZ_KVM_ATTACH] = "KVM_ATTACH",
+	[FZ_GET_LEVEL] = "GET_LEVEL",
 	[FZ_UNKNOWN] = "(unknown)",
 };
 
@@ -65,6 +67,8 @@ static const int allowed[FZ_NR_IOC][8] = {
 	[FZ_IRQFD] = { EINVAL, EBADF, ENOENT, EEXIST, E2BIG },
 	[FZ_IOEVENTFD] = { EINVAL, EBADF, ENOENT, EEXIST, ENOSPC, E2BIG },
 	[FZ_NOTIFYFD] = { EINVAL, EBADF, ENOENT, EEXIST, E2BIG },
+	[FZ_KVM_ATTACH] = { EOPNOTSUPP, EBADF, EINVAL, EPERM, EXDEV, E2BIG },
+	[FZ_GET_LEVEL] = { EINVAL, E2BIG },
 };
 
 static bool errno_documented(enum fz_ioc ioc, int err)

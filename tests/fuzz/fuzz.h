@@ -63,6 +63,8 @@ enum fz_ioc {
 	FZ_IRQFD,
 	FZ_IOEVENTFD,
 	FZ_NOTIFYFD,
+	FZ_KVM_ATTACH,
+	FZ_GET_LEVEL,
 	FZ_UNKNOWN,		/* numbers and types no command has */
 	FZ_NR_IOC
 };
@@ -338,6 +340,8 @@ void fz_op_version(struct fz_thread *t);
 void fz_op_irqfd(struct fz_thread *t);
 void fz_op_ioeventfd(struct fz_thread *t);
 void fz_op_notifyfd(struct fz_thread *t);
+void fz_op_kvm_attach(struct fz_thread *t);
+void fz_op_level(struct fz_thread *t);
 void fz_op_run(struct fz_thread *t);
 void fz_op_efd_signal(struct fz_thread *t);
 void fz_op_efd_drain(struct fz_thread *t);
