@@ -70,6 +70,7 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 /* "256M", "1G", "65536K", or bytes; a multiple of 1 MiB. */
 static int parse_size(const char *s, uint64_t *out)
 {
+	static const char suffixes[] = "kKmMgG";
 	unsigned long long v, shift = 0;
 	char *end;
 
@@ -79,10 +80,13 @@ static int parse_size(const char *s, uint64_t *out)
 	v = strtoull(s, &end, 10);
 	if (errno || end == s)
 		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	if (*end) {
+		const char *p = strchr(suffixes, *end);
+
+		if (!p)
+			return -EINVAL;
+		shift = 10 * ((p - suffixes) / 2 + 1);	/* kK mM gG */
+		end++;
 	}
 	if (*end || v > (~0ULL >> shift))
 		return -EINVAL;

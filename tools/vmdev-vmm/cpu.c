@@ -29,6 +29,8 @@
 #define PAGE_2M		(1ULL << 21)
 #define PT_ENTRIES	512
 
+#define CPUID_1_ECX_HYPERVISOR	(1U << 31)
+
 #define APIC_LVT0	0x350
 #define APIC_LVT1	0x360
 #define APIC_MODE_NMI	0x4
@@ -78,10 +80,16 @@ static int set_cpuid(struct vmm *vmm, struct vmm_vcpu *v)
 	for (i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
 
-		/* Initial APIC ID and logical processor count. */
+		/*
+		 * Initial APIC ID and logical processor count; and the
+		 * hypervisor bit, which KVM leaves to the VMM: without it
+		 * Linux looks for no hypervisor, so no kvm-clock, and
+		 * calibrates its TSC and timers against the PIT.
+		 */
 		if (e->function == 1) {
 			e->ebx &= 0x0000ffff;
 			e->ebx |= v->index << 24 | vmm->args.vcpus << 16;
+			e->ecx |= CPUID_1_ECX_HYPERVISOR;
 		}
 		/* x2APIC ID of the topology leaves. */
 		if (e->function == 0xb || e->function == 0x1f)

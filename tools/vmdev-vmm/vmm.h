@@ -12,7 +12,9 @@
  *   cpu.c      vCPU entry state: CPUID, GDT, page tables, registers
  *   mptable.c  the MP table (CPUs, IOAPIC, ISA interrupts)
  *   serial.c   the 16550 console on COM1 and its backend threads
- *   legacy.c   the other legacy ports as register devices
+ *   i8042.c    the keyboard controller: status, commands, reset line
+ *   rtc.c      the CMOS RAM and real-time clock
+ *   legacy.c   the other legacy ports, and registering a device
  *   run.c      the vCPU threads and their exits
  *   stats.c    exits that reached the VMM, by port and address
  */
@@ -120,6 +122,10 @@ int vmm_mptable_write(struct vmm *vmm);
 /* serial.c */
 int vmm_serial_init(struct vmm *vmm);
 void vmm_serial_fini(struct vmm *vmm);
+
+/* i8042.c, rtc.c */
+int vmm_i8042_init(struct vmm *vmm);
+int vmm_rtc_init(struct vmm *vmm);
 
 /* legacy.c */
 int vmm_legacy_init(struct vmm *vmm);
