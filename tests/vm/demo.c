@@ -192,7 +192,7 @@ static int run(struct demo *d, struct outcome *o, unsigned int r)
 	 * already pending, whose own delivery then finds nothing to do; an
 	 * entry inside the handler returns at once (lib_uart.c).
 	 */
-	if (p->irqs != p->bursts + p->idle + p->nested ||
+	if (p->irqs != p->bursts + p->idle ||
 	    p->idle > p->unacked)
 		return -EPROTO;
 	c.irqs = p->bursts;
