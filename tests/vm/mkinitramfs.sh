@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the test VM's initramfs for one kernel of the matrix:
-#   mkinitramfs.sh -k KVER -m VMDEV_KO -o OUT [-d DEMO] [-b BENCH] [TEST...]
+#   mkinitramfs.sh -k KVER -m VMDEV_KO -o OUT [-d DEMO] [-b BENCH]
+#                  [-f SRC:DEST]... [TEST...]
 # An uncompressed newc cpio (unpacking is faster than inflating under TCG)
 # holding busybox-static and its applet links, /init (tests/vm/init), the
 # kernel's kvm and kvm-amd modules with everything they and vmdev.ko depend
 # on (decompressed here: busybox insmod may not read .ko.xz), vmdev.ko,
 # the test programs under /tests, the demo as /bin/vmdev-demo and the
-# fast-path benchmark as /bin/vmdev-bench.
+# fast-path benchmark as /bin/vmdev-bench, and any other file at the path
+# -f gives it (the reference VMM, its L2 kernel and initramfs).
 # /lib/modules/load-order lists the dependency modules, dependencies
 # first, for /init to insmod one by one.
 set -eu
@@ -16,9 +18,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${VMDEV_CACHE:-/var/cache/vmdev}
 usage="usage: mkinitramfs.sh -k KVER -m VMDEV_KO -o OUT [-d DEMO] [-b BENCH]
-	[TEST...]"
-kver='' ko='' out='' demo='' bench=''
-while getopts hk:m:o:d:b: opt; do
+	[-f SRC:DEST]... [TEST...]"
+kver='' ko='' out='' demo='' bench='' files=''
+while getopts hk:m:o:d:b:f: opt; do
 	case $opt in
 	h) echo "$usage"; exit 0 ;;
 	k) kver=$OPTARG ;;
@@ -26,6 +28,7 @@ while getopts hk:m:o:d:b: opt; do
 	o) out=$OPTARG ;;
 	d) demo=$OPTARG ;;
 	b) bench=$OPTARG ;;
+	f) files="$files $OPTARG" ;;
 	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
@@ -104,6 +107,11 @@ done
 install -m 755 "$here/init" "$stage/init"
 [ -z "$demo" ] || install -m 755 "$demo" "$stage/bin/vmdev-demo"
 [ -z "$bench" ] || install -m 755 "$bench" "$stage/bin/vmdev-bench"
+for f in $files; do
+	[ -f "${f%%:*}" ] || die "${f%%:*}: no such file (build it first)"
+	mkdir -p "$stage/$(dirname "${f#*:}")"
+	cp "${f%%:*}" "$stage/${f#*:}"
+done
 for t in "$@"; do
 	install -m 755 "$t" "$stage/tests/$(basename "$t")"
 done

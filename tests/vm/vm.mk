@@ -66,10 +66,19 @@ $(VM_DEMO): tests/vm/demo.c $(VM_GUEST_A) $(LIB_A)
 		-I$(TOP)/libvmdev/devices -MMD -MP $(VM_LDFLAGS) \
 		-o $@ $< $(VM_GUEST_A) $(LIB_A) $(VM_LDLIBS)
 
+# The reference VMM and the L2 guest it boots (tests/kmod/vmm_args.c,
+# tests/vmm/vmm_boot.c):
+# one L2 kernel, the matrix's first, whatever the L1 kernel, since a
+# nested boot is slow (Documentation/linux-guest.rst).
+VM_L2_KVER	= $(eval VM_L2_KVER := $(firstword $(MATRIX)))$(VM_L2_KVER)
+VM_VMM_FILES	= -f $(VMM_BIN):bin/vmdev-vmm \
+		  -f $(VMDEV_CACHE)/kernels/$(VM_L2_KVER)/root/boot/vmlinuz-$(VM_L2_KVER):boot/vmlinuz-l2 \
+		  -f $(VMM_L2_INITRD):boot/l2-initramfs.cpio
+
 $(O)/vm/%/initramfs.cpio: $(O)/kmod/%/vmdev.ko $(VM_TESTS) $(VM_DEMO) \
-			  $(VM_IMAGE_DEPS)
+			  $(VMM_BIN) $(VMM_L2_INITRD) $(VM_IMAGE_DEPS)
 	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO) \
-		$(VM_TESTS)
+		$(VM_VMM_FILES) $(VM_TESTS)
 
 $(O)/vm/%/demo.cpio: $(O)/kmod/%/vmdev.ko $(VM_DEMO) $(VM_IMAGE_DEPS)
 	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO)

@@ -6,6 +6,9 @@
 #
 #   make vmm            $(O)/vmm/vmdev-vmm
 #   make l2-initramfs   $(O)/vmm/l2-initramfs.cpio (tools/vmdev-vmm/l2)
+#   make vm-linux [KVER=...]   the VMM boots Linux in the test VM, in both
+#                       modes (tests/vmm/vmm_boot.c); not part of make
+#                       check (Documentation/linux-guest.rst)
 
 # The core VMM, one concern per file (vmm.h lists them). The virtio-mmio
 # transport, its devices and the MMIO device manager add their sources to
@@ -29,8 +32,30 @@ $(VMM_BIN): $(VMM_OBJS) $(LIB_A)
 $(VMM_L2_INITRD): tools/vmdev-vmm/l2/mkinitramfs.sh tools/vmdev-vmm/l2/init
 	tools/vmdev-vmm/l2/mkinitramfs.sh -o $@
 
-.PHONY: vmm l2-initramfs
+.PHONY: vmm l2-initramfs vm-linux
 vmm: $(VMM_BIN)
 l2-initramfs: $(VMM_L2_INITRD)
 
--include $(VMM_OBJS:.o=.d)
+# The boot test, alone in an initramfs with the VMM, the L2 kernel and the
+# L2 initramfs (VM_VMM_FILES, tests/vm/vm.mk). Two bounded boots of up to
+# 240 s each, plus the test VM's own.
+VMM_BOOT_TEST	:= $(O)/vmm/vmm_boot
+
+$(VMM_BOOT_TEST): tests/vmm/vmm_boot.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -MMD -MP -static -pthread -o $@ $<
+
+$(O)/vm/%/linux.cpio: $(O)/kmod/%/vmdev.ko $(VMM_BOOT_TEST) $(VMM_BIN) \
+		      $(VMM_L2_INITRD) tests/vm/mkinitramfs.sh tests/vm/init
+	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ $(VM_VMM_FILES) \
+		$(VMM_BOOT_TEST)
+
+vm-linux:
+	$(VM_NEED_KVER)
+	@$(MAKE) --no-print-directory $(VM_IMAGES)/linux.cpio
+	@$(TOP)/tests/vm/run-vm.sh -p vmm_boot -T 900 -t 800 \
+		-r $(O)/results/linux-$(VM_KVER).res \
+		-l $(O)/vm-logs/$(VM_KVER)-linux $(VM_KVER) \
+		$(VM_IMAGES)/linux.cpio
+
+-include $(VMM_OBJS:.o=.d) $(VMM_BOOT_TEST).d

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bad input to the reference VMM (tools/vmdev-vmm): a missing kernel, a
+ * file that is no kernel, an image too large for the guest's memory, an
+ * initrd that does not fit, bad options. Each ends the VMM with status 2
+ * and a message that names the problem, before any guest runs. (The
+ * boots themselves: tests/vmm/vmm_boot.c, make vm-linux.)
+ *
+ * The test VM's initramfs carries the VMM as /bin/vmdev-vmm, the L2
+ * kernel as /boot/vmlinuz-l2 and the L2 initramfs as
+ * /boot/l2-initramfs.cpio (tests/vm/vm.mk); without them the tests skip.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define VMM		"/bin/vmdev-vmm"
+#define L2_KERNEL	"/boot/vmlinuz-l2"
+#define OUT_MAX		(64 * 1024)
+
+struct vmm_run {
+	int status;		/* exit status, or -signal */
+	char out[OUT_MAX];	/* the guest's console (stdout) */
+	size_t out_len;
+	char err[OUT_MAX];	/* the VMM's messages (stderr) */
+	size_t err_len;
+	double secs;		/* start to exit */
+};
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void slurp(int fd, char *buf, size_t *len, bool *open_)
+{
+	ssize_t n = read(fd, buf + *len, OUT_MAX - 1 - *len);
+
+	if (n <= 0) {
+		*open_ = false;
+		return;
+	}
+	*len += n;
+	buf[*len] = '\0';
+}
+
+/* Run the VMM with args (NULL-terminated), collecting both streams. */
+static int run_vmm(struct vmm_run *r, const char *const *args)
+{
+	int out[2], err[2], st;
+	bool out_open = true, err_open = true;
+	double t0 = now();
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (pipe(out) || pipe(err))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		int null = open("/dev/null", O_RDONLY);
+
+		dup2(null, 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		execv(VMM, (char *const *)args);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	while (out_open || err_open) {
+		struct pollfd p[2] = {
+			{ .fd = out_open ? out[0] : -1, .events = POLLIN },
+			{ .fd = err_open ? err[0] : -1, .events = POLLIN },
+		};
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)
+			slurp(out[0], r->out, &r->out_len, &out_open);
+		if (p[1].revents)
+			slurp(err[0], r->err, &r->err_len, &err_open);
+	}
+	close(out[0]);
+	close(err[0]);
+	if (waitpid(pid, &st, 0) != pid)
+		return -errno;
+	r->secs = now() - t0;
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+	return 0;
+}
+
+/* ---- bad input ------------------------------------------------------- */
+
+/* The VMM fails with status 2 and says what. */
+static void refused(struct __test_metadata *_metadata,
+		    const char *const *args, const char *why)
+{
+	struct vmm_run *r = malloc(sizeof(*r));
+
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(0, run_vmm(r, args));
+	EXPECT_EQ(2, r->status);
+	EXPECT_NE(NULL, strstr(r->err, why)) {
+		TH_LOG("expected \"%s\" in:\n%s", why, r->err);
+	}
+	EXPECT_EQ(0U, r->out_len);
+	free(r);
+}
+
+FIXTURE(bad_input) {
+	char dir[32];
+	char sparse[64];
+};
+
+FIXTURE_SETUP(bad_input)
+{
+	int fd;
+
+	if (access(VMM, X_OK))
+		SKIP(return, "no %s in this initramfs", VMM);
+	strcpy(self->dir, "/tmp/vmm-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	/* 200 MiB of nothing: larger than a 128 MiB guest. */
+	snprintf(self->sparse, sizeof(self->sparse), "%s/big", self->dir);
+	fd = open(self->sparse, O_CREAT | O_WRONLY, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 200 << 20));
+	close(fd);
+}
+
+FIXTURE_TEARDOWN(bad_input)
+{
+	unlink(self->sparse);
+	rmdir(self->dir);
+}
+
+TEST_F(bad_input, no_kernel_option)
+{
+	const char *args[] = { VMM, "-m", "128M", NULL };
+
+	refused(_metadata, args, "no kernel given");
+}
+
+TEST_F(bad_input, missing_kernel)
+{
+	const char *args[] = { VMM, "-k", "/nonexistent/bzImage", NULL };
+
+	refused(_metadata, args,
+		"kernel /nonexistent/bzImage: No such file or directory");
+}
+
+TEST_F(bad_input, kernel_is_a_directory)
+{
+	const char *args[] = { VMM, "-k", self->dir, NULL };
+
+	refused(_metadata, args, "not a regular file");
+}
+
+TEST_F(bad_input, kernel_is_no_bzimage)
+{
+	const char *args[] = { VMM, "-k", VMM, NULL };
+
+	refused(_metadata, args, "not a bzImage");
+}
+
+TEST_F(bad_input, kernel_file_larger_than_memory)
+{
+	const char *args[] = { VMM, "-k", self->sparse, "-m", "128M", NULL };
+
+	refused(_metadata, args, "too large for 128 MiB of guest memory");
+}
+
+/* The kernel decompresses in place: it needs init_size past 16 MiB. */
+TEST_F(bad_input, kernel_needs_more_memory)
+{
+	const char *args[] = { VMM, "-k", L2_KERNEL, "-m", "64M", NULL };
+
+	if (access(L2_KERNEL, R_OK))
+		SKIP(return, "no %s", L2_KERNEL);
+	refused(_metadata, args, "more than the guest's 64 MiB of memory");
+}
+
+TEST_F(bad_input, initrd_does_not_fit)
+{
+	const char *args[] = {
+		VMM, "-k", L2_KERNEL, "-i", self->sparse, "-m", "256M", NULL,
+	};
+
+	if (access(L2_KERNEL, R_OK))
+		SKIP(return, "no %s", L2_KERNEL);
+	refused(_metadata, args, "do not fit in guest memory");
+}
+
+TEST_F(bad_input, missing_initrd)
+{
+	const char *args[] = {
+		VMM, "-k", L2_KERNEL, "-i", "/nonexistent/initrd", NULL,
+	};
+
+	if (access(L2_KERNEL, R_OK))
+		SKIP(return, "no %s", L2_KERNEL);
+	refused(_metadata, args,
+		"initrd /nonexistent/initrd: No such file or directory");
+}
+
+TEST_F(bad_input, bad_options)
+{
+	const char *unknown[] = { VMM, "-k", L2_KERNEL, "--bogus", NULL };
+	const char *mem[] = { VMM, "-k", L2_KERNEL, "-m", "12X", NULL };
+	const char *small[] = { VMM, "-k", L2_KERNEL, "-m", "1M", NULL };
+	const char *mode[] = { VMM, "-k", L2_KERNEL, "--mode", "fast", NULL };
+	const char *cpus[] = { VMM, "-k", L2_KERNEL, "-c", "3", NULL };
+	const char *extra[] = { VMM, "-k", L2_KERNEL, "stray", NULL };
+	const char *noarg[] = { VMM, "-k", NULL };
+
+	refused(_metadata, unknown, "unknown option: '--bogus'");
+	refused(_metadata, mem, "--mem: not a size in whole MiB: '12X'");
+	refused(_metadata, small, "--mem: must be 64M to 3G: '1M'");
+	refused(_metadata, mode, "--mode: not kernel, user or auto: 'fast'");
+	refused(_metadata, cpus, "--cpus: must be 1 or 2: '3'");
+	refused(_metadata, extra, "unexpected argument: 'stray'");
+	refused(_metadata, noarg, "option needs an argument: '-k'");
+}
+
+TEST_HARNESS_MAIN

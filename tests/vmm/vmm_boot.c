@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference VMM (tools/vmdev-vmm) boots a stock Debian kernel as an
+ * L2 guest on the test VM's nested KVM, once in kernel mode (vmdev.ko
+ * loaded) and once in user mode: Linux reaches its /init
+ * (tools/vmdev-vmm/l2/init), which prints a known banner and resets the
+ * machine; the VMM exits 0; both consoles are the same, byte for byte.
+ * Each boot is bounded (the VMM's --timeout). The time to the banner and
+ * the exits that reached the VMM are reported for each mode.
+ *
+ * Not part of make check: on the nested test bed some boots stall in the
+ * L2 kernel (Documentation/linux-guest.rst, "On the nested test bed"), so
+ * a mode gets up to three tries, and the stalls are logged. make
+ * vm-linux runs it.
+ *
+ * The test VM's initramfs carries the VMM as /bin/vmdev-vmm, the L2
+ * kernel as /boot/vmlinuz-l2 and the L2 initramfs as
+ * /boot/l2-initramfs.cpio (tests/vm/vm.mk); without them the tests skip.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define VMM		"/bin/vmdev-vmm"
+#define L2_KERNEL	"/boot/vmlinuz-l2"
+#define L2_INITRD	"/boot/l2-initramfs.cpio"
+#define BANNER		"vmdev-l2: init reached, Linux "
+#define LAST_LINE	"vmdev-l2: resetting"
+/*
+ * The VMM's own bound of one boot (a boot takes 25 to 30 s in the test
+ * VM), the tries per mode (on the nested test bed a boot may stall:
+ * Documentation/linux-guest.rst), and the test's bound above them all.
+ */
+#define BOOT_SECS	"100"
+#define BOOT_TRIES	3
+#define VMM_TIMEOUT	3	/* the VMM's exit status for --timeout */
+#define TEST_SECS	700
+#define OUT_MAX		(64 * 1024)
+/* A quiet kernel: the console carries /init's lines alone. */
+#define QUIET		"quiet loglevel=1"
+
+struct vmm_run {
+	int status;		/* exit status, or -signal */
+	char out[OUT_MAX];	/* the guest's console (stdout) */
+	size_t out_len;
+	char err[OUT_MAX];	/* the VMM's messages (stderr) */
+	size_t err_len;
+	double secs;		/* start to exit */
+	double banner_secs;	/* start to the banner, or -1 */
+};
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void slurp(int fd, char *buf, size_t *len, bool *open_)
+{
+	ssize_t n = read(fd, buf + *len, OUT_MAX - 1 - *len);
+
+	if (n <= 0) {
+		*open_ = false;
+		return;
+	}
+	*len += n;
+	buf[*len] = '\0';
+}
+
+/* Run the VMM with args (NULL-terminated), collecting both streams. */
+static int run_vmm(struct vmm_run *r, const char *const *args)
+{
+	int out[2], err[2], st;
+	bool out_open = true, err_open = true;
+	double t0 = now();
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	r->banner_secs = -1;
+	if (pipe(out) || pipe(err))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		int null = open("/dev/null", O_RDONLY);
+
+		dup2(null, 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		execv(VMM, (char *const *)args);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	while (out_open || err_open) {
+		struct pollfd p[2] = {
+			{ .fd = out_open ? out[0] : -1, .events = POLLIN },
+			{ .fd = err_open ? err[0] : -1, .events = POLLIN },
+		};
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)
+			slurp(out[0], r->out, &r->out_len, &out_open);
+		if (p[1].revents)
+			slurp(err[0], r->err, &r->err_len, &err_open);
+		if (r->banner_secs < 0 && strstr(r->out, BANNER))
+			r->banner_secs = now() - t0;
+	}
+	close(out[0]);
+	close(err[0]);
+	if (waitpid(pid, &st, 0) != pid)
+		return -errno;
+	r->secs = now() - t0;
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+	return 0;
+}
+
+/* The number after "label" in the VMM's messages, or -1. */
+static long long stat_of(const struct vmm_run *r, const char *label)
+{
+	const char *p = strstr(r->err, label);
+
+	return p ? atoll(p + strlen(label)) : -1;
+}
+
+static bool have_files(void)
+{
+	return !access(VMM, X_OK) && !access(L2_KERNEL, R_OK) &&
+	       !access(L2_INITRD, R_OK);
+}
+
+/*
+ * One bounded boot in a mode. A boot that ran out of time is a stall
+ * (returns false: the caller may try again); any other ending is
+ * judged here: status 0 after a reset, the banner and the last line on
+ * the console.
+ */
+static bool boot(struct __test_metadata *_metadata, struct vmm_run *r,
+		 const char *mode)
+{
+	const char *args[] = {
+		VMM, "-k", L2_KERNEL, "-i", L2_INITRD, "-m", "128M",
+		"--mode", mode, "--timeout", BOOT_SECS, "--stats",
+		"--append", QUIET, NULL,
+	};
+
+	EXPECT_EQ(0, run_vmm(r, args));
+	TH_LOG("%s mode: exit %d after %.1f s, banner after %.1f s, "
+	       "%lld exits reached the VMM", mode, r->status, r->secs,
+	       r->banner_secs, stat_of(r, "exits to the VMM: "));
+	/* The VMM's report, for the log: mode, exits by port, stop. */
+	TH_LOG("%s mode, the VMM said:\n%s", mode, r->err);
+	if (r->status == VMM_TIMEOUT)
+		return false;
+	EXPECT_EQ(0, r->status) {
+		TH_LOG("console:\n%s", r->out);
+	}
+	EXPECT_NE(NULL, strstr(r->err, mode[0] == 'k' ? "kernel mode" :
+						       "user mode"));
+	EXPECT_NE(NULL, strstr(r->err, "guest stopped (reset)"));
+	EXPECT_NE(NULL, strstr(r->out, BANNER));
+	EXPECT_NE(NULL, strstr(r->out, LAST_LINE));
+	return true;
+}
+
+/* Up to BOOT_TRIES boots until one is not a stall. */
+static void boot_mode(struct __test_metadata *_metadata, struct vmm_run *r,
+		      const char *mode)
+{
+	int i;
+
+	for (i = 1; i <= BOOT_TRIES; i++) {
+		if (boot(_metadata, r, mode))
+			return;
+		TH_LOG("%s mode: boot %d of %d stalled (timeout)", mode, i,
+		       BOOT_TRIES);
+	}
+	ASSERT_TRUE(false) {
+		TH_LOG("%s mode: no boot reached init in %d tries", mode,
+		       BOOT_TRIES);
+	}
+}
+
+FIXTURE(linux_guest) {
+	struct vmm_run user, kernel;
+};
+
+FIXTURE_SETUP(linux_guest)
+{
+	if (!have_files())
+		SKIP(return, "no %s, %s or %s in this initramfs", VMM,
+		     L2_KERNEL, L2_INITRD);
+}
+
+FIXTURE_TEARDOWN(linux_guest)
+{
+}
+
+/*
+ * Both modes in one test, so that the consoles can be compared. In
+ * kernel mode the devices' accesses stay in vmdev.ko and only the
+ * i8042's trapped commands and data reach the VMM; in user mode every
+ * access does.
+ */
+TEST_F_TIMEOUT(linux_guest, boots_to_init_in_both_modes, TEST_SECS)
+{
+	if (access("/dev/vmdev", R_OK | W_OK))
+		SKIP(return, "/dev/vmdev: %s (vmdev.ko not loaded)",
+		     strerror(errno));
+	boot_mode(_metadata, &self->kernel, "kernel");
+	boot_mode(_metadata, &self->user, "user");
+	EXPECT_EQ(self->user.out_len, self->kernel.out_len);
+	EXPECT_EQ(0, strcmp(self->user.out, self->kernel.out)) {
+		TH_LOG("user mode console:\n%s\nkernel mode console:\n%s",
+		       self->user.out, self->kernel.out);
+	}
+	/* Fewer exits with the module than without: the point of it. */
+	EXPECT_LT(stat_of(&self->kernel, "exits to the VMM: "),
+		  stat_of(&self->user, "exits to the VMM: "));
+}
+
+TEST_HARNESS_MAIN
