@@ -41,6 +41,7 @@ static const struct kvm_segment code64 = {
 	.limit = 0xffffffff, .selector = BOOT_CS, .type = 0xb,
 	.present = 1, .s = 1, .l = 1, .g = 1,
 };
+
 static const struct kvm_segment data = {
 	.limit = 0xffffffff, .selector = BOOT_DS, .type = 0x3,
 	.present = 1, .s = 1, .db = 1, .g = 1,

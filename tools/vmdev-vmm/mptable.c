@@ -97,6 +97,20 @@ int vmm_mptable_write(struct vmm *vmm)
 	uint8_t ioapic_id = vmm->args.vcpus;
 	uint16_t count = 0;
 	unsigned int i;
+	const struct mpc_bus bus = { .type = MP_BUS, .bustype = "ISA   " };
+	const struct mpc_ioapic ioapic = {
+		.type = MP_IOAPIC, .apicid = ioapic_id,
+		.apicver = IOAPIC_VERSION, .flags = 1, .apicaddr = IOAPIC_ADDR,
+	};
+	/* The 8259 on LINT0, NMI on LINT1, of every local APIC (0xff). */
+	const struct mpc_intsrc extint = {
+		.type = MP_LINTSRC, .irqtype = MP_EXTINT, .dstapic = 0xff,
+		.dstirq = 0,
+	};
+	const struct mpc_intsrc nmi = {
+		.type = MP_LINTSRC, .irqtype = MP_NMI, .dstapic = 0xff,
+		.dstirq = 1,
+	};
 
 	memset(base, 0, LAYOUT_MPTABLE_MAX);
 	for (i = 0; i < vmm->args.vcpus; i++) {
@@ -108,27 +122,18 @@ int vmm_mptable_write(struct vmm *vmm)
 		};
 		put(&pos, &c, sizeof(c), &count);
 	}
-	put(&pos, &(struct mpc_bus){ .type = MP_BUS, .bustype = "ISA   " },
-	    sizeof(struct mpc_bus), &count);
-	put(&pos, &(struct mpc_ioapic){ .type = MP_IOAPIC, .apicid = ioapic_id,
-					.apicver = IOAPIC_VERSION, .flags = 1,
-					.apicaddr = IOAPIC_ADDR },
-	    sizeof(struct mpc_ioapic), &count);
-	for (i = 0; i < ISA_IRQS; i++)
-		put(&pos, &(struct mpc_intsrc){ .type = MP_INTSRC,
-						.irqtype = MP_INT,
-						.srcbusirq = i,
-						.dstapic = ioapic_id,
-						.dstirq = i },
-		    sizeof(struct mpc_intsrc), &count);
-	put(&pos, &(struct mpc_intsrc){ .type = MP_LINTSRC,
-					.irqtype = MP_EXTINT,
-					.dstapic = 0xff, .dstirq = 0 },
-	    sizeof(struct mpc_intsrc), &count);
-	put(&pos, &(struct mpc_intsrc){ .type = MP_LINTSRC,
-					.irqtype = MP_NMI,
-					.dstapic = 0xff, .dstirq = 1 },
-	    sizeof(struct mpc_intsrc), &count);
+	put(&pos, &bus, sizeof(bus), &count);
+	put(&pos, &ioapic, sizeof(ioapic), &count);
+	for (i = 0; i < ISA_IRQS; i++) {
+		struct mpc_intsrc irq = {
+			.type = MP_INTSRC, .irqtype = MP_INT, .srcbusirq = i,
+			.dstapic = ioapic_id, .dstirq = i,
+		};
+
+		put(&pos, &irq, sizeof(irq), &count);
+	}
+	put(&pos, &extint, sizeof(extint), &count);
+	put(&pos, &nmi, sizeof(nmi), &count);
 
 	memcpy(mpc->signature, "PCMP", 4);
 	mpc->oemcount = count;
