@@ -44,7 +44,7 @@ GUEST_IMAGE_DECLARE(uart_irq);
 #define COM1		0x3f8
 #define COM1_IRQ	4
 #define BURST		16		/* bytes the handler sends per IRQ */
-#define RUNS		25		/* counted, per mode (odd) */
+#define RUNS		15		/* counted, per mode (odd) */
 #define TEXT_GPA	GUEST_DATA_ADDR
 
 static const char text[] =
