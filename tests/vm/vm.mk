@@ -11,6 +11,7 @@
 #   make vm-test [KVER=...] [T=a,b]     one kernel, all or some programs
 #   make vm-shell [KVER=...]            a shell in the test VM
 #   make demo [KVER=...]                the demo, on the terminal
+#   make demo-trace [KVER=...]          the demo, traced: where its time goes
 #
 # KVER defaults to the first kernel of the matrix; VM_TIMEOUT bounds one
 # boot, VM_PROG_TIMEOUT one program inside it (seconds; the defaults are
@@ -83,7 +84,13 @@ $(O)/vm/%/initramfs.cpio: $(O)/kmod/%/vmdev.ko $(VM_TESTS) $(VM_DEMO) \
 $(O)/vm/%/demo.cpio: $(O)/kmod/%/vmdev.ko $(VM_DEMO) $(VM_IMAGE_DEPS)
 	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO)
 
-.PHONY: vm-tests vm-test vm-shell
+# The demo and tests/vm/demo-trace, which traces it (make demo-trace).
+$(O)/vm/%/trace.cpio: $(O)/kmod/%/vmdev.ko $(VM_DEMO) tests/vm/demo-trace \
+		      $(VM_IMAGE_DEPS)
+	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO) \
+		$(TOP)/tests/vm/demo-trace
+
+.PHONY: vm-tests vm-test vm-shell demo-trace
 vm-tests: $(VM_TESTS) $(VM_DEMO)
 tests: vm-tests
 
@@ -127,6 +134,13 @@ demo: deps
 	@$(MAKE) --no-print-directory $(VM_IMAGES)/demo.cpio
 	@$(VM_RUN) -m demo -l $(O)/vm-logs/$(VM_KVER)-demo \
 		$(VM_KVER) $(VM_IMAGES)/demo.cpio
+
+# Where the demo's time goes: Documentation/benchmarks.rst.
+demo-trace:
+	$(VM_NEED_KVER)
+	@$(MAKE) --no-print-directory $(VM_IMAGES)/trace.cpio
+	@$(VM_RUN) -p demo-trace -l $(O)/vm-logs/$(VM_KVER)-trace \
+		$(VM_KVER) $(VM_IMAGES)/trace.cpio
 
 -include $(VM_TESTS:=.d) $(VM_DEMO).d
 

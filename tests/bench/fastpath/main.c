@@ -9,8 +9,10 @@
  * until it takes a tenth of the target, then the count is scaled to take
  * about SECONDS (default 1) per run. Then the cases are measured in
  * REPEATS rounds (default 3), every case once per round, so that a
- * change of the machine's load along the way hits all of them alike; a
- * case's figure is the median of its runs. Every run is checked
+ * change of the machine's load along the way hits all of them alike
+ * (the paths of one access kind back to back, in reverse order every
+ * other round); a case's figure is the median of its runs, its ratio to
+ * userspace the median of the rounds' ratios. Every run is checked
  * (fastpath.c): the program ends with one TAP line per case and exits 0
  * only if all of them passed.
  */
@@ -132,7 +134,7 @@ static void run_all(struct fp_bench *b, double target_s,
 {
 	struct fp_case *c;
 	unsigned int r;
-	int k, p;
+	int k, p, i;
 
 	printf("Calibrating (target %.2f s a run):\n", target_s);
 	for (k = 0; k < FP_NR_KINDS; k++) {
@@ -145,7 +147,9 @@ static void run_all(struct fp_bench *b, double target_s,
 	for (r = 0; r < repeats; r++) {
 		printf("Round %u of %u\n", r + 1, repeats);
 		for (k = 0; k < FP_NR_KINDS; k++) {
-			for (p = 0; p < FP_NR_PATHS; p++) {
+			for (i = 0; i < FP_NR_PATHS; i++) {
+				/* No path always right after another. */
+				p = r % 2 ? FP_NR_PATHS - 1 - i : i;
 				c = &b->cases[k][p];
 				if (fp_applies(k, p) && !c->error[0] &&
 				    measure(b, c))

@@ -15,7 +15,8 @@
 
 #define JSON_BEGIN	"vmdev-bench: json begin"
 #define JSON_END	"vmdev-bench: json end"
-#define JSON_FORMAT	1
+/* 2: ratio is the median of the rounds' ratios (was: of the medians). */
+#define JSON_FORMAT	2
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -24,14 +25,18 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static double median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 double fp_median(const struct fp_case *c)
 {
 	double v[FP_MAX_REPEATS];
-	unsigned int n = c->nr_runs;
 
-	memcpy(v, c->ns, n * sizeof(v[0]));
-	qsort(v, n, sizeof(v[0]), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	memcpy(v, c->ns, c->nr_runs * sizeof(v[0]));
+	return median(v, c->nr_runs);
 }
 
 /* A case has a figure when every run passed; failed ones have none. */
@@ -40,15 +45,25 @@ static bool measured(const struct fp_case *c)
 	return c->nr_runs && !c->error[0];
 }
 
-/* Cost relative to the userspace baseline of the same access kind. */
+/*
+ * Cost relative to the userspace baseline of the same access kind: the
+ * median of the rounds' ratios. In a round the paths of one access kind
+ * run back to back, seconds apart, while the machine's load (other test
+ * VMs) changes their times by up to several times between rounds: a
+ * round's ratio keeps little of that, a ratio of medians all of it.
+ */
 static bool ratio(const struct fp_bench *b, const struct fp_case *c,
 		  double *r)
 {
 	const struct fp_case *base = &b->cases[c->kind][FP_USER];
+	double q[FP_MAX_REPEATS];
+	unsigned int i;
 
-	if (!measured(c) || !measured(base))
+	if (!measured(c) || !measured(base) || c->nr_runs != base->nr_runs)
 		return false;
-	*r = fp_median(c) / fp_median(base);
+	for (i = 0; i < c->nr_runs; i++)
+		q[i] = c->ns[i] / base->ns[i];
+	*r = median(q, c->nr_runs);
 	return true;
 }
 
@@ -123,7 +138,8 @@ void fp_report_table(const struct fp_bench *b)
 	printf("\n"
 	       "Cost of one guest access: the wall time of a run divided by its\n"
 	       "N accesses, median of the runs; its ratio to userspace exit\n"
-	       "handling; the exits that reached userspace in one run.\n\n");
+	       "handling, the median of the rounds' ratios; the exits that\n"
+	       "reached userspace in one run.\n\n");
 	printf("%-10s %-18s %11s %7s %14s %10s\n", "access", "path",
 	       "ns/access", "ratio", "exits to user", "N");
 	for (k = 0; k < FP_NR_KINDS; k++)
