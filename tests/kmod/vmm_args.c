@@ -3,7 +3,8 @@
  * Bad input to the reference VMM (tools/vmdev-vmm): a missing kernel, a
  * file that is no kernel, an image too large for the guest's memory, an
  * initrd that does not fit, bad options, a disk image (--disk) that is
- * missing, not a file, or --disk-ro without --disk. Each ends the VMM with status 2
+ * missing or not a file, --disk-ro without --disk. Each ends the VMM
+ * with status 2
  * and a message that names the problem, before any guest runs. (The
  * boots themselves: tests/vmm/vmm_boot.c, make vm-linux.)
  *
@@ -260,8 +261,8 @@ TEST_F(bad_input, disk_is_a_directory)
 	/* Read-write: open() refuses; read-only: the type check does. */
 	snprintf(msg, sizeof(msg), "disk %s: Is a directory", self->dir);
 	refused(_metadata, rw, msg);
-	snprintf(msg, sizeof(msg), "disk %s: not a regular file or block device",
-		 self->dir);
+	snprintf(msg, sizeof(msg),
+		 "disk %s: not a regular file or block device", self->dir);
 	refused(_metadata, ro, msg);
 }
 

@@ -55,7 +55,7 @@ struct vmm_args {
 	unsigned int timeout;		/* seconds, 0: none */
 	bool stats;
 	bool no_default_cmdline;
-	const char *disk;		/* raw image for virtio-blk, NULL: none */
+	const char *disk;		/* virtio-blk raw image, NULL: none */
 	bool disk_ro;			/* open it read-only */
 	bool rng;			/* a virtio-rng */
 };
