@@ -60,6 +60,7 @@ include $(TOP)/kmod/kmod.mk
 include $(TOP)/libvmdev/lib.mk
 include $(TOP)/tests/host/host.mk
 include $(TOP)/tests/guest/guest.mk
+include $(TOP)/tools/vmdev-vmm/virtio.mk
 include $(TOP)/tools/vmdev-vmm/vmm.mk
 include $(TOP)/tests/fuzz/fuzz.mk
 include $(TOP)/tests/vm/vm.mk

@@ -2,7 +2,9 @@
 /*
  * Bad input to the reference VMM (tools/vmdev-vmm): a missing kernel, a
  * file that is no kernel, an image too large for the guest's memory, an
- * initrd that does not fit, bad options. Each ends the VMM with status 2
+ * initrd that does not fit, bad options, a disk image (--disk) that is
+ * missing or not a file, --disk-ro without --disk. Each ends the VMM
+ * with status 2
  * and a message that names the problem, before any guest runs. (The
  * boots themselves: tests/vmm/vmm_boot.c, make vm-linux.)
  *
@@ -235,6 +237,44 @@ TEST_F(bad_input, bad_options)
 	refused(_metadata, cpus, "--cpus: must be 1 or 2: '3'");
 	refused(_metadata, extra, "unexpected argument: 'stray'");
 	refused(_metadata, noarg, "option needs an argument: '-k'");
+}
+
+/* --disk: the image is checked before any VM exists. */
+TEST_F(bad_input, missing_disk)
+{
+	const char *args[] = {
+		VMM, "-k", L2_KERNEL, "--disk", "/nonexistent/disk.img", NULL,
+	};
+
+	refused(_metadata, args,
+		"disk /nonexistent/disk.img: No such file or directory");
+}
+
+TEST_F(bad_input, disk_is_a_directory)
+{
+	const char *rw[] = { VMM, "-k", L2_KERNEL, "--disk", self->dir, NULL };
+	const char *ro[] = {
+		VMM, "-k", L2_KERNEL, "--disk", self->dir, "--disk-ro", NULL,
+	};
+	char msg[128];
+
+	/* Read-write: open() refuses; read-only: the type check does. */
+	snprintf(msg, sizeof(msg), "disk %s: Is a directory", self->dir);
+	refused(_metadata, rw, msg);
+	snprintf(msg, sizeof(msg),
+		 "disk %s: not a regular file or block device", self->dir);
+	refused(_metadata, ro, msg);
+}
+
+TEST_F(bad_input, disk_options)
+{
+	const char *ro_alone[] = { VMM, "-k", L2_KERNEL, "--disk-ro", NULL };
+	const char *noarg[] = { VMM, "-k", L2_KERNEL, "--disk", NULL };
+	const char *rng_arg[] = { VMM, "-k", L2_KERNEL, "--rng=1", NULL };
+
+	refused(_metadata, ro_alone, "--disk-ro without --disk");
+	refused(_metadata, noarg, "option needs an argument: '--disk'");
+	refused(_metadata, rng_arg, "--rng=1");
 }
 
 TEST_HARNESS_MAIN

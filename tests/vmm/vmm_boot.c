@@ -5,6 +5,10 @@
  * loaded) and once in user mode: Linux reaches its /init
  * (tools/vmdev-vmm/l2/init), which prints a known banner and resets the
  * machine; the VMM exits 0; both consoles are the same, byte for byte.
+ * The guest has a virtio-blk disk (--disk, a fresh 4 MiB image whose
+ * sector 0 holds a known pattern) and a virtio-rng (--rng): /init reads
+ * the pattern back from /dev/vda, writes another to sector 3, which is
+ * found in the image file after the VMM exits, and reads /dev/hwrng.
  * Each boot is bounded (the VMM's --timeout). The time to the banner and
  * the exits that reached the VMM are reported for each mode.
  *
@@ -46,6 +50,12 @@
 #define VMM_TIMEOUT	3	/* the VMM's exit status for --timeout */
 #define TEST_SECS	700
 #define OUT_MAX		(64 * 1024)
+/* The disk: its size and the patterns of both sides (l2/init). */
+#define DISK_BYTES	(4 << 20)
+#define DISK_SECTOR	512
+#define HOST_PATTERN	"VMDEV-HOST-PATTERN-0123456789ABC"
+#define GUEST_PATTERN	"VMDEV-GUEST-PATTERN-0123456789AB"
+#define GUEST_SECTOR	3
 /*
  * A quiet kernel: the console carries /init's lines and the kernel's
  * emergency messages alone ("reboot: Restarting system"), without
@@ -152,6 +162,77 @@ static long long stat_of(const struct vmm_run *r, const char *label)
 	return p ? atoll(p + strlen(label)) : -1;
 }
 
+/* A fresh disk image at path: zeros, HOST_PATTERN at offset 0. */
+static int make_disk(const char *path)
+{
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, DISK_BYTES) ||
+	    pwrite(fd, HOST_PATTERN, strlen(HOST_PATTERN), 0) !=
+	    (ssize_t)strlen(HOST_PATTERN))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Sector n of the image at path into buf (DISK_SECTOR bytes). */
+static int read_sector(const char *path, unsigned int n, char *buf)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t got;
+
+	if (fd < 0)
+		return -errno;
+	got = pread(fd, buf, DISK_SECTOR, (off_t)n * DISK_SECTOR);
+	close(fd);
+	return got == DISK_SECTOR ? 0 : -EIO;
+}
+
+/*
+ * The lines /init prints with a disk and an rng (tools/vmdev-vmm/l2),
+ * without their end: the console ends lines with \r\n.
+ */
+static const char *const virtio_markers[] = {
+	"vmdev-l2: virtio: devices: virtio0 virtio1",
+	"vmdev-l2: disk: 8192 sectors",
+	"vmdev-l2: disk read: " HOST_PATTERN,
+	"vmdev-l2: disk write: done",
+	"vmdev-l2: hwrng: virtio_rng.0",
+	"vmdev-l2: hwrng read: 16 bytes",
+};
+
+static void expect_marker(struct __test_metadata *_metadata,
+			  const struct vmm_run *r, const char *marker)
+{
+	EXPECT_NE(NULL, strstr(r->out, marker)) {
+		TH_LOG("no \"%s\" on the console:\n%s", marker, r->out);
+	}
+}
+
+/*
+ * After the VMM exited: the guest's pattern at the start of sector
+ * GUEST_SECTOR, zeros after it (dd conv=sync), sector 0 unchanged.
+ */
+static void check_disk(struct __test_metadata *_metadata, const char *path)
+{
+	char sec[DISK_SECTOR], zero[DISK_SECTOR] = { 0 };
+	size_t n = strlen(GUEST_PATTERN);
+	struct stat st;
+
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(DISK_BYTES, st.st_size);
+	ASSERT_EQ(0, read_sector(path, GUEST_SECTOR, sec));
+	EXPECT_EQ(0, memcmp(sec, GUEST_PATTERN, n)) {
+		TH_LOG("sector %d starts with \"%.32s\"", GUEST_SECTOR, sec);
+	}
+	EXPECT_EQ(0, memcmp(sec + n, zero, sizeof(sec) - n));
+	ASSERT_EQ(0, read_sector(path, 0, sec));
+	EXPECT_EQ(0, memcmp(sec, HOST_PATTERN, strlen(HOST_PATTERN)));
+}
+
 static bool have_files(void)
 {
 	return !access(VMM, X_OK) && !access(L2_KERNEL, R_OK) &&
@@ -165,22 +246,28 @@ static bool have_files(void)
  * the console.
  */
 static bool boot(struct __test_metadata *_metadata, struct vmm_run *r,
-		 const char *mode)
+		 const char *mode, const char *disk)
 {
 	const char *args[] = {
 		VMM, "-k", L2_KERNEL, "-i", L2_INITRD, "-m", "128M",
 		"--mode", mode, "--timeout", BOOT_SECS, "--stats",
-		"--append", QUIET, NULL,
+		"--disk", disk, "--rng", "--append", QUIET, NULL,
 	};
+	size_t i;
 
+	ASSERT_EQ(0, make_disk(disk));
 	EXPECT_EQ(0, run_vmm(r, args));
 	TH_LOG("%s mode: exit %d after %.1f s, banner after %.1f s, "
 	       "%lld exits reached the VMM", mode, r->status, r->secs,
 	       r->banner_secs, stat_of(r, "exits to the VMM: "));
 	/* The VMM's report, for the log: mode, exits by port, stop. */
 	TH_LOG("%s mode, the VMM said:\n%s", mode, r->err);
-	if (r->status == VMM_TIMEOUT)
+	if (r->status == VMM_TIMEOUT) {
+		/* How far the guest got: /init's lines, if any. */
+		TH_LOG("%s mode, console of the stalled boot:\n%s", mode,
+		       r->out);
 		return false;
+	}
 	EXPECT_EQ(0, r->status) {
 		TH_LOG("console:\n%s", r->out);
 	}
@@ -191,17 +278,20 @@ static bool boot(struct __test_metadata *_metadata, struct vmm_run *r,
 		TH_LOG("console:\n%s", r->out);
 	}
 	EXPECT_NE(NULL, strstr(r->out, LAST_LINE));
+	for (i = 0; i < sizeof(virtio_markers) / sizeof(*virtio_markers); i++)
+		expect_marker(_metadata, r, virtio_markers[i]);
+	check_disk(_metadata, disk);
 	return true;
 }
 
 /* Up to BOOT_TRIES boots until one is not a stall. */
 static void boot_mode(struct __test_metadata *_metadata, struct vmm_run *r,
-		      const char *mode)
+		      const char *mode, const char *disk)
 {
 	int i;
 
 	for (i = 1; i <= BOOT_TRIES; i++) {
-		if (boot(_metadata, r, mode))
+		if (boot(_metadata, r, mode, disk))
 			return;
 		TH_LOG("%s mode: boot %d of %d stalled (timeout)", mode, i,
 		       BOOT_TRIES);
@@ -214,6 +304,8 @@ static void boot_mode(struct __test_metadata *_metadata, struct vmm_run *r,
 
 FIXTURE(linux_guest) {
 	struct vmm_run user, kernel;
+	char dir[32];
+	char disk[64];
 };
 
 FIXTURE_SETUP(linux_guest)
@@ -221,10 +313,17 @@ FIXTURE_SETUP(linux_guest)
 	if (!have_files())
 		SKIP(return, "no %s, %s or %s in this initramfs", VMM,
 		     L2_KERNEL, L2_INITRD);
+	strcpy(self->dir, "/tmp/vmm-boot-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(self->disk, sizeof(self->disk), "%s/disk.img", self->dir);
 }
 
 FIXTURE_TEARDOWN(linux_guest)
 {
+	if (self->dir[0]) {
+		unlink(self->disk);
+		rmdir(self->dir);
+	}
 }
 
 /*
@@ -238,8 +337,8 @@ TEST_F_TIMEOUT(linux_guest, boots_to_init_in_both_modes, TEST_SECS)
 	if (access("/dev/vmdev", R_OK | W_OK))
 		SKIP(return, "/dev/vmdev: %s (vmdev.ko not loaded)",
 		     strerror(errno));
-	boot_mode(_metadata, &self->kernel, "kernel");
-	boot_mode(_metadata, &self->user, "user");
+	boot_mode(_metadata, &self->kernel, "kernel", self->disk);
+	boot_mode(_metadata, &self->user, "user", self->disk);
 	EXPECT_EQ(self->user.out_len, self->kernel.out_len);
 	EXPECT_EQ(0, strcmp(self->user.out, self->kernel.out)) {
 		TH_LOG("user mode console:\n%s\nkernel mode console:\n%s",

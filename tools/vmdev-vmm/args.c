@@ -4,10 +4,13 @@
  * and ends the VMM with VMM_EXIT_USAGE before anything is created.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vmm.h"
 
@@ -30,11 +33,14 @@ static const char usage[] =
 "  -c, --cpus N          vCPUs, 1 or 2 (default 1)\n"
 "  -t, --timeout SECS    stop the guest after SECS seconds (exit 3)\n"
 "  -s, --stats           at exit, print the exits that reached the VMM\n"
+"  -d, --disk FILE       a virtio-blk disk on the raw image FILE\n"
+"      --disk-ro         open the disk read-only\n"
+"  -r, --rng             a virtio-rng\n"
 "  -h, --help            this text\n"
 "Exit status: 0 the guest reset or powered off, 1 error, 2 bad usage,\n"
 "3 timeout.\n";
 
-enum { OPT_NO_DEFAULT_CMDLINE = 256 };
+enum { OPT_NO_DEFAULT_CMDLINE = 256, OPT_DISK_RO };
 
 static const struct option options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -46,6 +52,9 @@ static const struct option options[] = {
 	{ "cpus", required_argument, NULL, 'c' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "stats", no_argument, NULL, 's' },
+	{ "disk", required_argument, NULL, 'd' },
+	{ "disk-ro", no_argument, NULL, OPT_DISK_RO },
+	{ "rng", no_argument, NULL, 'r' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -110,6 +119,40 @@ static int parse_mode(const char *s, enum vmdev_vm_mode *mode)
 	return 0;
 }
 
+/*
+ * The disk image opens as the device will open it (read-write unless
+ * --disk-ro): a missing or unreadable image is a usage error, named
+ * here before any VM exists, not a device that fails later.
+ */
+static int check_disk(const struct vmm_args *a)
+{
+	struct stat st;
+	int fd;
+
+	if (!a->disk) {
+		if (a->disk_ro) {
+			vmm_err("--disk-ro without --disk");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	fd = open(a->disk, (a->disk_ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0) {
+		int ret = -errno;
+
+		vmm_err("disk %s: %s", a->disk, strerror(-ret));
+		return ret;
+	}
+	if (fstat(fd, &st) || (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
+		close(fd);
+		vmm_err("disk %s: not a regular file or block device",
+			a->disk);
+		return -EINVAL;
+	}
+	close(fd);
+	return 0;
+}
+
 static int bad(const char *what, const char *arg)
 {
 	vmm_err("%s: '%s'", what, arg);
@@ -125,7 +168,7 @@ int vmm_parse_args(struct vmm_args *a, int argc, char **argv)
 	*a = (struct vmm_args){ .mem_size = DEFAULT_MEM, .vcpus = 1,
 				.mode = VMDEV_VM_AUTO };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:m:a:M:c:t:sh", options,
+	while ((c = getopt_long(argc, argv, ":k:i:m:a:M:c:t:sd:rh", options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -166,6 +209,15 @@ int vmm_parse_args(struct vmm_args *a, int argc, char **argv)
 		case 's':
 			a->stats = true;
 			break;
+		case 'd':
+			a->disk = optarg;
+			break;
+		case OPT_DISK_RO:
+			a->disk_ro = true;
+			break;
+		case 'r':
+			a->rng = true;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 1;
@@ -183,5 +235,5 @@ int vmm_parse_args(struct vmm_args *a, int argc, char **argv)
 		fputs(usage, stderr);
 		return -EINVAL;
 	}
-	return 0;
+	return check_disk(a);
 }

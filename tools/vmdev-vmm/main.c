@@ -8,6 +8,7 @@
  * resets or powers off, and report.
  *
  *   vmdev-vmm -k bzImage -i initramfs.cpio -m 256M --mode kernel --stats
+ *   vmdev-vmm -k bzImage -i initramfs.cpio --disk disk.img --rng
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 #include <vmdev/vcpu.h>
 #include <vmdev/vm.h>
 
+#include "devmgr.h"
 #include "vmm.h"
 
 /*
@@ -157,34 +159,83 @@ static int create_vcpus(struct vmm *vmm)
 	return 0;
 }
 
+/* The virtio-mmio devices' virtio_mmio.device= entries, if any. */
+static int add_devmgr_cmdline(struct vmm *vmm)
+{
+	char buf[VMM_MAX_CMDLINE];
+	int n;
+
+	if (!vmm->devmgr || !devmgr_count(vmm->devmgr))
+		return 0;
+	n = devmgr_cmdline(vmm->devmgr, buf, sizeof(buf));
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		vmm_err("device command line: %s", n < 0 ? strerror(-n) :
+			"too long");
+		return n < 0 ? n : -E2BIG;
+	}
+	return vmm_cmdline_add(vmm, buf);
+}
+
+/*
+ * The default text, then the device manager's entries, then the user's
+ * text (which can thus override either). Built once the devices exist,
+ * before vmm_load_linux() copies it into guest memory.
+ */
 static int build_cmdline(struct vmm *vmm)
 {
 	int ret = 0;
 
 	if (!vmm->args.no_default_cmdline)
 		ret = vmm_cmdline_add(vmm, DEFAULT_CMDLINE);
-	/*
-	 * Hook for the MMIO device manager (tools/vmdev-vmm/devmgr*.c):
-	 * its virtio_mmio.device=<size>@<base>:<irq> entries go here,
-	 * before the user's text.
-	 */
+	if (!ret)
+		ret = add_devmgr_cmdline(vmm);
 	if (!ret && vmm->args.append)
 		ret = vmm_cmdline_add(vmm, vmm->args.append);
 	return ret;
 }
 
 /*
- * Every device, before the first vCPU runs. Hook for the MMIO device
- * manager: it is created here, after the legacy devices, with vmm->ctx
- * and vmm->irqs, and registers its virtio-mmio devices through hotplug
- * transactions; its command-line entries are added in build_cmdline().
+ * The virtio-mmio devices: the MMIO device manager on the context and
+ * its interrupt manager, in the default window (0xd0000000, GSIs 5-7),
+ * one hotplug transaction per device.
  */
+static int create_virtio(struct vmm *vmm)
+{
+	int ret;
+
+	if (!vmm->args.disk && !vmm->args.rng)
+		return 0;
+	vmm->vmem = (struct virtio_mem){ vmm->mem, vmm->mem_size };
+	ret = devmgr_create(vmm->ctx, &vmm->vmem, NULL, &vmm->devmgr);
+	if (ret) {
+		vmm_err("device manager: %s", strerror(-ret));
+		return ret;
+	}
+	if (vmm->args.disk) {
+		ret = devmgr_add_blk(vmm->devmgr, vmm->args.disk,
+				     vmm->args.disk_ro, NULL);
+		if (ret) {
+			vmm_err("disk %s: %s", vmm->args.disk, strerror(-ret));
+			return ret;
+		}
+	}
+	if (vmm->args.rng) {
+		ret = devmgr_add_rng(vmm->devmgr, NULL);
+		if (ret)
+			vmm_err("rng: %s", strerror(-ret));
+	}
+	return ret;
+}
+
+/* Every device, before the command line is built and the first vCPU runs. */
 static int create_devices(struct vmm *vmm)
 {
 	int ret = vmm_serial_init(vmm);
 
 	if (!ret)
 		ret = vmm_legacy_init(vmm);
+	if (!ret)
+		ret = create_virtio(vmm);
 	return ret;
 }
 
@@ -193,6 +244,8 @@ static void destroy(struct vmm *vmm)
 	unsigned int i;
 
 	vmm_serial_fini(vmm);
+	/* The vCPUs have stopped; its I/O threads use ctx and guest RAM. */
+	devmgr_destroy(vmm->devmgr);
 	vmm_devs_fini(vmm);
 	for (i = 0; i < VMM_MAX_VCPUS; i++) {
 		struct vmm_vcpu *v = &vmm->vcpus[i];
@@ -241,17 +294,14 @@ int main(int argc, char **argv)
 	ret = vmm_parse_args(&vmm.args, argc, argv);
 	if (ret)
 		return ret > 0 ? 0 : VMM_EXIT_USAGE;
-	ret = build_cmdline(&vmm);
-	if (ret)
-		return VMM_EXIT_USAGE;
+	/*
+	 * The devices come before the command line (the device manager's
+	 * entries go into it), and the command line before the kernel is
+	 * loaded (boot.c copies it into guest memory).
+	 */
 	ret = create_vm(&vmm);
 	if (!ret)
 		ret = vmm_memory_init(&vmm);
-	if (!ret) {
-		ret = vmm_load_linux(&vmm);
-		if (ret)	/* the kernel or initrd given is unusable */
-			status = VMM_EXIT_USAGE;
-	}
 	if (!ret)
 		ret = vmm_mptable_write(&vmm);
 	if (!ret)
@@ -260,6 +310,16 @@ int main(int argc, char **argv)
 		ret = create_context(&vmm);
 	if (!ret)
 		ret = create_devices(&vmm);
+	if (!ret) {
+		ret = build_cmdline(&vmm);
+		if (ret)	/* --append too long */
+			status = VMM_EXIT_USAGE;
+	}
+	if (!ret) {
+		ret = vmm_load_linux(&vmm);
+		if (ret)	/* the kernel or initrd given is unusable */
+			status = VMM_EXIT_USAGE;
+	}
 	if (!ret)
 		ret = create_vcpus(&vmm);
 	if (!ret) {

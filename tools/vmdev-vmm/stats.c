@@ -9,6 +9,9 @@
  *                      ones left to the VMM's callbacks (both modes)
  *   trapped registers  counted by the device callbacks, by port
  *   unhandled          accesses no device claims, by port or address
+ *   virtio-mmio        the device manager's register devices, the same
+ *                      counters, with their interrupts and the
+ *                      QueueNotify writes their ioeventfds took (no exit)
  *
  * The table goes to stderr, so that stdout stays the guest's console.
  */
@@ -19,6 +22,7 @@
 #include <vmdev/regdev.h>
 #include <vmdev/vcpu.h>
 
+#include "devmgr.h"
 #include "vmm.h"
 
 #define STATS_MAX	64
@@ -115,6 +119,33 @@ static uint64_t print_devices(struct vmm *vmm, bool kernel)
 	return total;
 }
 
+/* The virtio-mmio devices (--disk, --rng), by window. */
+static uint64_t print_virtio(struct vmm *vmm, bool kernel)
+{
+	uint64_t total = 0;
+	size_t i, n = vmm->devmgr ? devmgr_count(vmm->devmgr) : 0;
+
+	for (i = 0; i < n; i++) {
+		struct devmgr_dev *d = devmgr_get(vmm->devmgr, i);
+		VMDEV_OPTS(vmdev_regdev_stats, st);
+		uint64_t to_vmm;
+
+		if (vmdev_regdev_stats(devmgr_dev_regdev(d), &st))
+			continue;
+		to_vmm = kernel ? st.slow : st.fast + st.slow;
+		total += to_vmm;
+		fprintf(stderr, "  mmio %#llx virtio-mmio %10llu %10llu %10llu"
+			"  (irqs %llu, ioeventfds %llu)\n",
+			(unsigned long long)devmgr_dev_base(d),
+			(unsigned long long)(st.fast + st.slow),
+			(unsigned long long)(kernel ? st.fast : 0),
+			(unsigned long long)to_vmm,
+			(unsigned long long)st.irqs,
+			(unsigned long long)st.ioeventfds);
+	}
+	return total;
+}
+
 static uint64_t print_unhandled(struct vmm *vmm)
 {
 	struct vmm_stats *s = vmm->stats;
@@ -180,6 +211,7 @@ void vmm_stats_print(struct vmm *vmm)
 		"accesses", "in kernel", "to VMM");
 	pthread_mutex_lock(&vmm->stats->lock);
 	total = print_devices(vmm, kernel);
+	total += print_virtio(vmm, kernel);
 	print_traps(vmm);
 	total += print_unhandled(vmm);
 	pthread_mutex_unlock(&vmm->stats->lock);

@@ -17,6 +17,9 @@
  *   legacy.c   the other legacy ports, and registering a device
  *   run.c      the vCPU threads and their exits
  *   stats.c    exits that reached the VMM, by port and address
+ *
+ * The virtio-mmio devices (--disk, --rng) come from the MMIO device
+ * manager, devmgr.h (virtio.mk, Documentation/virtio.rst).
  */
 #ifndef VMM_H
 #define VMM_H
@@ -29,6 +32,8 @@
 
 #include <vmdev/regdev.h>
 #include <vmdev/vm.h>
+
+#include "virtio_mem.h"
 
 #define VMM_MAX_VCPUS		2
 #define VMM_MAX_DEVS		16
@@ -50,6 +55,9 @@ struct vmm_args {
 	unsigned int timeout;		/* seconds, 0: none */
 	bool stats;
 	bool no_default_cmdline;
+	const char *disk;		/* virtio-blk raw image, NULL: none */
+	bool disk_ro;			/* open it read-only */
+	bool rng;			/* a virtio-rng */
 };
 
 /* Why the VM stopped: the first reason recorded wins. */
@@ -91,6 +99,8 @@ struct vmm {
 	unsigned int nr_devs;
 	struct vmm_serial *serial;
 	struct vmm_stats *stats;
+	struct devmgr *devmgr;		/* the virtio-mmio devices */
+	struct virtio_mem vmem;		/* guest RAM, as devmgr sees it */
 	char cmdline[VMM_MAX_CMDLINE];
 	uint64_t entry;			/* 64-bit entry point */
 	uint64_t zero_page;		/* boot_params */

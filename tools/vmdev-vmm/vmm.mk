@@ -29,8 +29,18 @@ $(VMM_BIN): $(VMM_OBJS) $(LIB_A)
 	$(CC) -static -pthread -o $@ $(VMM_OBJS) $(LIB_A) $(LIB_LDLIBS) \
 		-lurcu-common
 
-$(VMM_L2_INITRD): tools/vmdev-vmm/l2/mkinitramfs.sh tools/vmdev-vmm/l2/init
-	tools/vmdev-vmm/l2/mkinitramfs.sh -o $@
+# The L2 kernel (the matrix's first, as VM_L2_KVER in tests/vm/vm.mk):
+# its package's virtio modules and virtio_guest_devs.ko built for it go
+# into the L2 initramfs (virtio.mk, Documentation/virtio.rst).
+VMM_L2_KVER	= $(firstword $(MATRIX))
+VMM_L2_MODDIR	= $(VMDEV_CACHE)/kernels/$(VMM_L2_KVER)/root/lib/modules/$(VMM_L2_KVER)
+VMM_L2_GUESTDEVS = $(O)/vmm/guest-devs/$(VMM_L2_KVER)/virtio_guest_devs.ko
+
+.SECONDEXPANSION:
+$(VMM_L2_INITRD): tools/vmdev-vmm/l2/mkinitramfs.sh tools/vmdev-vmm/l2/init \
+		  $$(VMM_L2_GUESTDEVS)
+	tools/vmdev-vmm/l2/mkinitramfs.sh -o $@ -m $(VMM_L2_MODDIR) \
+		-g $(VMM_L2_GUESTDEVS)
 
 .PHONY: vmm l2-initramfs vm-linux
 vmm: $(VMM_BIN)

@@ -2,18 +2,25 @@
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #
 # The L2 guest's initramfs for vmdev-vmm: busybox-static and its /init
-# (tools/vmdev-vmm/l2/init), nothing else, as an uncompressed newc cpio
-# (unpacking is cheaper than inflating in a nested guest).
-#   mkinitramfs.sh -o OUT
+# (tools/vmdev-vmm/l2/init), as an uncompressed newc cpio (unpacking is
+# cheaper than inflating in a nested guest). With -m, the virtio modules
+# of the L2 kernel's package (MODDIR: its lib/modules/<kver>) and, with
+# -g, virtio_guest_devs.ko built for it, all in /lib/virtio, which /init
+# loads in the order of /lib/virtio/order.
+#   mkinitramfs.sh -o OUT [-m MODDIR -g virtio_guest_devs.ko]
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-usage="usage: mkinitramfs.sh -o OUT"
+usage="usage: mkinitramfs.sh -o OUT [-m MODDIR -g GUEST_DEVS_KO]"
 out=''
-while getopts ho: opt; do
+moddir=''
+guestdevs=''
+while getopts ho:m:g: opt; do
 	case $opt in
 	h) echo "$usage"; exit 0 ;;
 	o) out=$OPTARG ;;
+	m) moddir=$OPTARG ;;
+	g) guestdevs=$OPTARG ;;
 	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
@@ -31,12 +38,26 @@ busybox=$(command -v busybox) || die "busybox not found (run 'make deps')"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage=$work/root
-mkdir -p "$stage/bin" "$stage/dev" "$stage/proc"
+mkdir -p "$stage/bin" "$stage/dev" "$stage/proc" "$stage/sys"
 cp "$busybox" "$stage/bin/busybox"
-for applet in sh mount echo uname reboot cat; do
+for applet in sh mount echo uname reboot cat insmod dd od cmp head \
+	      printf ls sleep wc; do
 	ln -s busybox "$stage/bin/$applet"
 done
 install -m 755 "$here/init" "$stage/init"
+# The virtio modules, dependencies first (Debian builds them as modules).
+if [ -n "$moddir" ]; then
+	[ -n "$guestdevs" ] || die "-m needs -g virtio_guest_devs.ko"
+	mkdir -p "$stage/lib/virtio"
+	for m in virtio/virtio_ring.ko virtio/virtio.ko virtio/virtio_mmio.ko \
+		 block/virtio_blk.ko char/hw_random/virtio-rng.ko; do
+		[ -f "$moddir/kernel/drivers/$m" ] ||
+			die "no $moddir/kernel/drivers/$m"
+		cp "$moddir/kernel/drivers/$m" "$stage/lib/virtio/"
+		basename "$m" >> "$stage/lib/virtio/order"
+	done
+	cp "$guestdevs" "$stage/lib/virtio/"
+fi
 # The kernel opens /dev/console for /init before anything is mounted;
 # only root can create the node, /init mounts devtmpfs without it.
 [ "$(id -u)" != 0 ] || mknod -m 600 "$stage/dev/console" c 5 1
