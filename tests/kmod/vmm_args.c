@@ -14,97 +14,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-
-#define VMM		"/bin/vmdev-vmm"
-#define L2_KERNEL	"/boot/vmlinuz-l2"
-#define OUT_MAX		(64 * 1024)
-
-struct vmm_run {
-	int status;		/* exit status, or -signal */
-	char out[OUT_MAX];	/* the guest's console (stdout) */
-	size_t out_len;
-	char err[OUT_MAX];	/* the VMM's messages (stderr) */
-	size_t err_len;
-	double secs;		/* start to exit */
-};
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void slurp(int fd, char *buf, size_t *len, bool *open_)
-{
-	ssize_t n = read(fd, buf + *len, OUT_MAX - 1 - *len);
-
-	if (n <= 0) {
-		*open_ = false;
-		return;
-	}
-	*len += n;
-	buf[*len] = '\0';
-}
-
-/* Run the VMM with args (NULL-terminated), collecting both streams. */
-static int run_vmm(struct vmm_run *r, const char *const *args)
-{
-	int out[2], err[2], st;
-	bool out_open = true, err_open = true;
-	double t0 = now();
-	pid_t pid;
-
-	memset(r, 0, sizeof(*r));
-	if (pipe(out) || pipe(err))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		int null = open("/dev/null", O_RDONLY);
-
-		dup2(null, 0);
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		execv(VMM, (char *const *)args);
-		_exit(127);
-	}
-	close(out[1]);
-	close(err[1]);
-	while (out_open || err_open) {
-		struct pollfd p[2] = {
-			{ .fd = out_open ? out[0] : -1, .events = POLLIN },
-			{ .fd = err_open ? err[0] : -1, .events = POLLIN },
-		};
-
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[0].revents)
-			slurp(out[0], r->out, &r->out_len, &out_open);
-		if (p[1].revents)
-			slurp(err[0], r->err, &r->err_len, &err_open);
-	}
-	close(out[0]);
-	close(err[0]);
-	if (waitpid(pid, &st, 0) != pid)
-		return -errno;
-	r->secs = now() - t0;
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
-	return 0;
-}
+#include "../vmm/vmm_run.h"
 
 /* ---- bad input ------------------------------------------------------- */
 
@@ -115,7 +33,7 @@ static void refused(struct __test_metadata *_metadata,
 	struct vmm_run *r = malloc(sizeof(*r));
 
 	ASSERT_NE(NULL, r);
-	ASSERT_EQ(0, run_vmm(r, args));
+	ASSERT_EQ(0, vmm_run(r, args, NULL, false));
 	EXPECT_EQ(2, r->status);
 	EXPECT_NE(NULL, strstr(r->err, why)) {
 		TH_LOG("expected \"%s\" in:\n%s", why, r->err);

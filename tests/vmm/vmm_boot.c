@@ -12,7 +12,7 @@
  * Each boot is bounded (the VMM's --timeout). The time to the banner and
  * the exits that reached the VMM are reported for each mode.
  *
- * The VMM runs pinned to one CPU of the test VM (see run_vmm()). A boot
+ * The VMM runs pinned to one CPU of the test VM (vmm_run.h). A boot
  * that stalls anyway is logged and tried again, up to three times per
  * mode. make vm-linux runs it (not yet part of make check).
  *
@@ -22,21 +22,16 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "vmm_run.h"
 
-#define VMM		"/bin/vmdev-vmm"
-#define L2_KERNEL	"/boot/vmlinuz-l2"
 #define L2_INITRD	"/boot/l2-initramfs.cpio"
 #define BANNER		"vmdev-l2: init reached, Linux "
 #define LAST_LINE	"vmdev-l2: resetting"
@@ -49,7 +44,6 @@
 #define BOOT_TRIES	3
 #define VMM_TIMEOUT	3	/* the VMM's exit status for --timeout */
 #define TEST_SECS	700
-#define OUT_MAX		(64 * 1024)
 /* The disk: its size and the patterns of both sides (l2/init). */
 #define DISK_BYTES	(4 << 20)
 #define DISK_SECTOR	512
@@ -62,97 +56,6 @@
  * timestamps, which differ from boot to boot.
  */
 #define QUIET		"quiet loglevel=1 printk.time=0"
-
-struct vmm_run {
-	int status;		/* exit status, or -signal */
-	char out[OUT_MAX];	/* the guest's console (stdout) */
-	size_t out_len;
-	char err[OUT_MAX];	/* the VMM's messages (stderr) */
-	size_t err_len;
-	double secs;		/* start to exit */
-	double banner_secs;	/* start to the banner, or -1 */
-};
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void slurp(int fd, char *buf, size_t *len, bool *open_)
-{
-	ssize_t n = read(fd, buf + *len, OUT_MAX - 1 - *len);
-
-	if (n <= 0) {
-		*open_ = false;
-		return;
-	}
-	*len += n;
-	buf[*len] = '\0';
-}
-
-/* Run the VMM with args (NULL-terminated), collecting both streams. */
-static int run_vmm(struct vmm_run *r, const char *const *args)
-{
-	int out[2], err[2], st;
-	bool out_open = true, err_open = true;
-	double t0 = now();
-	pid_t pid;
-
-	memset(r, 0, sizeof(*r));
-	r->banner_secs = -1;
-	if (pipe(out) || pipe(err))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		int null = open("/dev/null", O_RDONLY);
-		cpu_set_t one;
-
-		/*
-		 * The VMM and its vCPU thread on one CPU of the test VM: an
-		 * L2 vCPU that moves between the test VM's CPUs now and then
-		 * corrupts the L2 kernel (Documentation/linux-guest.rst, "On
-		 * the nested test bed").
-		 */
-		CPU_ZERO(&one);
-		CPU_SET(0, &one);
-		sched_setaffinity(0, sizeof(one), &one);
-
-		dup2(null, 0);
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		execv(VMM, (char *const *)args);
-		_exit(127);
-	}
-	close(out[1]);
-	close(err[1]);
-	while (out_open || err_open) {
-		struct pollfd p[2] = {
-			{ .fd = out_open ? out[0] : -1, .events = POLLIN },
-			{ .fd = err_open ? err[0] : -1, .events = POLLIN },
-		};
-
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[0].revents)
-			slurp(out[0], r->out, &r->out_len, &out_open);
-		if (p[1].revents)
-			slurp(err[0], r->err, &r->err_len, &err_open);
-		if (r->banner_secs < 0 && strstr(r->out, BANNER))
-			r->banner_secs = now() - t0;
-	}
-	close(out[0]);
-	close(err[0]);
-	if (waitpid(pid, &st, 0) != pid)
-		return -errno;
-	r->secs = now() - t0;
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
-	return 0;
-}
 
 /* The number after "label" in the VMM's messages, or -1. */
 static long long stat_of(const struct vmm_run *r, const char *label)
@@ -256,7 +159,7 @@ static bool boot(struct __test_metadata *_metadata, struct vmm_run *r,
 	size_t i;
 
 	ASSERT_EQ(0, make_disk(disk));
-	EXPECT_EQ(0, run_vmm(r, args));
+	EXPECT_EQ(0, vmm_run(r, args, BANNER, true));
 	TH_LOG("%s mode: exit %d after %.1f s, banner after %.1f s, "
 	       "%lld exits reached the VMM", mode, r->status, r->secs,
 	       r->banner_secs, stat_of(r, "exits to the VMM: "));

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Running the reference VMM (tools/vmdev-vmm) from a test in the test
+ * VM, as the bad-input tests (tests/kmod/vmm_args.c) and the boot test
+ * (tests/vmm/vmm_boot.c) both do: its stdin is /dev/null, the guest's
+ * console (stdout) and the VMM's messages (stderr) are collected apart,
+ * with the time to the exit and, when asked, to a banner on the console.
+ */
+#ifndef VMDEV_TESTS_VMM_RUN_H
+#define VMDEV_TESTS_VMM_RUN_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define VMM		"/bin/vmdev-vmm"
+#define L2_KERNEL	"/boot/vmlinuz-l2"
+#define OUT_MAX		(64 * 1024)
+
+struct vmm_run {
+	int status;		/* exit status, or -signal */
+	char out[OUT_MAX];	/* the guest's console (stdout) */
+	size_t out_len;
+	char err[OUT_MAX];	/* the VMM's messages (stderr) */
+	size_t err_len;
+	double secs;		/* start to exit */
+	double banner_secs;	/* start to the banner, or -1 */
+};
+
+static inline double vmm_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static inline void vmm_slurp(int fd, char *buf, size_t *len, bool *open_)
+{
+	ssize_t n = read(fd, buf + *len, OUT_MAX - 1 - *len);
+
+	if (n <= 0) {
+		*open_ = false;
+		return;
+	}
+	*len += n;
+	buf[*len] = '\0';
+}
+
+/*
+ * The child: the VMM with args, optionally pinned with its vCPU thread
+ * to CPU 0 of the test VM (an L2 vCPU that moves between the test VM's
+ * CPUs now and then corrupts the L2 kernel: Documentation/
+ * linux-guest.rst, "On the nested test bed").
+ */
+static inline void vmm_exec(const char *const *args, int out, int err,
+			    bool pin)
+{
+	int null = open("/dev/null", O_RDONLY);
+
+	if (pin) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
+	dup2(null, 0);
+	dup2(out, 1);
+	dup2(err, 2);
+	execv(VMM, (char *const *)args);
+	_exit(127);
+}
+
+/*
+ * Run the VMM with args (NULL-terminated), collecting both streams, and
+ * the time to banner on its console if banner is not NULL.
+ */
+static inline int vmm_run(struct vmm_run *r, const char *const *args,
+			  const char *banner, bool pin)
+{
+	int out[2], err[2], st;
+	bool out_open = true, err_open = true;
+	double t0 = vmm_now();
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	r->banner_secs = -1;
+	if (pipe(out) || pipe(err))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid)
+		vmm_exec(args, out[1], err[1], pin);
+	close(out[1]);
+	close(err[1]);
+	while (out_open || err_open) {
+		struct pollfd p[2] = {
+			{ .fd = out_open ? out[0] : -1, .events = POLLIN },
+			{ .fd = err_open ? err[0] : -1, .events = POLLIN },
+		};
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)
+			vmm_slurp(out[0], r->out, &r->out_len, &out_open);
+		if (p[1].revents)
+			vmm_slurp(err[0], r->err, &r->err_len, &err_open);
+		if (banner && r->banner_secs < 0 && strstr(r->out, banner))
+			r->banner_secs = vmm_now() - t0;
+	}
+	close(out[0]);
+	close(err[0]);
+	if (waitpid(pid, &st, 0) != pid)
+		return -errno;
+	r->secs = vmm_now() - t0;
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+	return 0;
+}
+
+#endif /* VMDEV_TESTS_VMM_RUN_H */
