@@ -39,6 +39,8 @@
 #define L2_INITRD	"/boot/l2-initramfs.cpio"
 #define BANNER		"vmdev-l2: init reached, Linux "
 #define LAST_LINE	"vmdev-l2: resetting"
+#define CPUS_ONE	"vmdev-l2: cpus online: 0\r\n"
+#define CPUS_TWO	"vmdev-l2: cpus online: 0-1\r\n"
 /*
  * The VMM's own bound of one boot (a boot takes 12 to 30 s in the test
  * VM), the tries per mode, and the test's bound above them all (below
@@ -153,20 +155,21 @@ static bool have_files(void)
  * the console.
  */
 static bool boot(struct __test_metadata *_metadata, struct vmm_run *r,
-		 const char *mode, const char *disk)
+		 const char *mode, const char *disk, const char *cpus)
 {
 	const char *args[] = {
 		VMM, "-k", L2_KERNEL, "-i", L2_INITRD, "-m", "128M",
 		"--mode", mode, "--timeout", BOOT_SECS, "--stats",
-		"--disk", disk, "--rng", "--append", QUIET, NULL,
+		"--cpus", cpus, "--disk", disk, "--rng", "--append", QUIET,
+		NULL,
 	};
 	size_t i;
 
 	ASSERT_EQ(0, make_disk(disk));
 	EXPECT_EQ(0, vmm_run(r, args, BANNER, true));
-	TH_LOG("%s mode: exit %d after %.1f s, banner after %.1f s, "
-	       "%lld exits reached the VMM", mode, r->status, r->secs,
-	       r->banner_secs, stat_of(r, "exits to the VMM: "));
+	TH_LOG("%s mode, %s vCPU(s): exit %d after %.1f s, banner after "
+	       "%.1f s, %lld exits reached the VMM", mode, cpus, r->status,
+	       r->secs, r->banner_secs, stat_of(r, "exits to the VMM: "));
 	/* The VMM's report, for the log: mode, exits by port, stop. */
 	TH_LOG("%s mode, the VMM said:\n%s", mode, r->err);
 	if (r->status == VMM_TIMEOUT) {
@@ -185,6 +188,9 @@ static bool boot(struct __test_metadata *_metadata, struct vmm_run *r,
 		TH_LOG("console:\n%s", r->out);
 	}
 	EXPECT_NE(NULL, strstr(r->out, LAST_LINE));
+	EXPECT_NE(NULL, strstr(r->out, cpus[0] == '1' ? CPUS_ONE : CPUS_TWO)) {
+		TH_LOG("console:\n%s", r->out);
+	}
 	for (i = 0; i < sizeof(virtio_markers) / sizeof(*virtio_markers); i++)
 		expect_marker(_metadata, r, virtio_markers[i]);
 	check_disk(_metadata, disk);
@@ -193,12 +199,12 @@ static bool boot(struct __test_metadata *_metadata, struct vmm_run *r,
 
 /* Up to BOOT_TRIES boots until one is not a stall. */
 static void boot_mode(struct __test_metadata *_metadata, struct vmm_run *r,
-		      const char *mode, const char *disk)
+		      const char *mode, const char *disk, const char *cpus)
 {
 	int i;
 
 	for (i = 1; i <= BOOT_TRIES; i++) {
-		if (boot(_metadata, r, mode, disk))
+		if (boot(_metadata, r, mode, disk, cpus))
 			return;
 		TH_LOG("%s mode: boot %d of %d stalled (timeout)", mode, i,
 		       BOOT_TRIES);
@@ -244,14 +250,35 @@ TEST_F_TIMEOUT(linux_guest, boots_to_init_in_both_modes, TEST_SECS)
 	if (access("/dev/vmdev", R_OK | W_OK))
 		SKIP(return, "/dev/vmdev: %s (vmdev.ko not loaded)",
 		     strerror(errno));
-	boot_mode(_metadata, &self->kernel, "kernel", self->disk);
-	boot_mode(_metadata, &self->user, "user", self->disk);
+	boot_mode(_metadata, &self->kernel, "kernel", self->disk, "1");
+	boot_mode(_metadata, &self->user, "user", self->disk, "1");
 	EXPECT_EQ(self->user.out_len, self->kernel.out_len);
 	EXPECT_EQ(0, strcmp(self->user.out, self->kernel.out)) {
 		TH_LOG("user mode console:\n%s\nkernel mode console:\n%s",
 		       self->user.out, self->kernel.out);
 	}
 	/* Fewer exits with the module than without: the point of it. */
+	EXPECT_LT(stat_of(&self->kernel, "exits to the VMM: "),
+		  stat_of(&self->user, "exits to the VMM: "));
+}
+
+/*
+ * Two vCPUs (an MP table; the L2 kernel brings its second CPU up through
+ * the in-kernel local APICs), both running on the test VM's one CPU:
+ * the same boot, the same console but for the CPUs online, in both
+ * modes, with device accesses from either vCPU.
+ */
+TEST_F_TIMEOUT(linux_guest, boots_with_two_vcpus, TEST_SECS)
+{
+	if (access("/dev/vmdev", R_OK | W_OK))
+		SKIP(return, "/dev/vmdev: %s (vmdev.ko not loaded)",
+		     strerror(errno));
+	boot_mode(_metadata, &self->kernel, "kernel", self->disk, "2");
+	boot_mode(_metadata, &self->user, "user", self->disk, "2");
+	EXPECT_EQ(0, strcmp(self->user.out, self->kernel.out)) {
+		TH_LOG("user mode console:\n%s\nkernel mode console:\n%s",
+		       self->user.out, self->kernel.out);
+	}
 	EXPECT_LT(stat_of(&self->kernel, "exits to the VMM: "),
 		  stat_of(&self->user, "exits to the VMM: "));
 }

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <vmdev/devices.h>
 #include <vmdev/regdev.h>
 #include <vmdev/vm.h>
 
@@ -142,6 +143,9 @@ int vmm_legacy_init(struct vmm *vmm);
 int vmm_add_regdev(struct vmm *vmm, const char *name, uint16_t port,
 		   uint16_t len, const struct vmdev_regdev_opts *o,
 		   struct vmdev_regdev **out);
+int vmm_add_devmap_regdev(struct vmm *vmm, const char *name, uint16_t port,
+			  uint16_t len, enum vmdev_devmap_kind kind,
+			  struct vmdev_regdev **out);
 void vmm_devs_fini(struct vmm *vmm);
 
 /* run.c */
