@@ -23,6 +23,10 @@ static int device_access(struct vmdev_device *dev, u64 offset, u32 len,
 	ret = vmdev_rdev_access(dev->rdev, offset, len, write, data, &ev);
 	if (ret == 0) {
 		atomic64_inc(&dev->stats.fast);
+		if (write)
+			atomic64_inc(&dev->stats.writes);
+		if (!count_slow)
+			atomic64_inc(&dev->stats.kvm_bus);
 		ret = VMDEV_RESULT_DONE;
 	} else if (ret == VMDEV_RDEV_SLOW) {
 		if (count_slow)

@@ -42,6 +42,7 @@ static void resample(struct vmdev_source *src, u64 count)
 
 	if (!vmdev_rdev_irq_asserted(b->dev->rdev, b->line))
 		return;
+	atomic64_inc(&b->dev->stats.resampled);
 	rcu_read_lock();
 	vmdev_notify_line(b->dev, b->line, true);
 	rcu_read_unlock();

@@ -54,6 +54,8 @@ void vmdev_notify_events(struct vmdev_device *dev,
 		atomic64_inc(&dev->stats.irqs);
 		vmdev_notify_line(dev, i, in_wakeup);
 	}
+	if (ev->irq_fell)
+		atomic64_add(hweight32(ev->irq_fell), &dev->stats.irqs_lowered);
 	bits = ev->doorbells;
 	for_each_set_bit(i, &bits, VMDEV_RDEV_MAX_DOORBELLS)
 		ring(dev, i, in_wakeup);
