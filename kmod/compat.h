@@ -18,6 +18,15 @@
 #define VMDEV_EVENTFD_SIGNAL_ONE	1
 #endif
 
+/*
+ * Linux 6.2 gave a dump its own struct genl_info (genl_info_dump()),
+ * where 6.1 has the parsed attributes in struct genl_dumpit_info.
+ */
+#if LINUX_VERSION_MAJOR > 6 || \
+	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL >= 2)
+#define VMDEV_GENL_INFO_DUMP	1
+#endif
+
 static inline void vmdev_eventfd_signal(struct eventfd_ctx *efd)
 {
 #ifdef VMDEV_EVENTFD_SIGNAL_ONE

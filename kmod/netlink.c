@@ -23,11 +23,11 @@
 #include <linux/cred.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
-#include <linux/version.h>
 #include <linux/vmdev_netlink.h>
 #include <linux/xarray.h>
 #include <net/genetlink.h>
 
+#include "compat.h"
 #include "context.h"
 #include "device.h"
 #include "netlink.h"
@@ -201,10 +201,10 @@ static_assert(sizeof(struct dump_state) <=
 
 static struct nlattr **dump_attrs(struct netlink_callback *cb)
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
-	return genl_dumpit_info(cb)->attrs;
-#else
+#ifdef VMDEV_GENL_INFO_DUMP
 	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
 #endif
 }
 

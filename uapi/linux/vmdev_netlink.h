@@ -102,6 +102,7 @@ enum vmdev_cmd {
 	VMDEV_CMD_LEVEL,
 	__VMDEV_CMD_MAX
 };
+
 #define VMDEV_CMD_MAX (__VMDEV_CMD_MAX - 1)
 
 enum vmdev_attr {
@@ -127,6 +128,7 @@ enum vmdev_attr {
 	VMDEV_A_RANGE,
 	__VMDEV_A_MAX
 };
+
 #define VMDEV_A_MAX (__VMDEV_A_MAX - 1)
 
 enum vmdev_range_attr {
@@ -137,6 +139,7 @@ enum vmdev_range_attr {
 	VMDEV_RANGE_A_LEN,
 	__VMDEV_RANGE_A_MAX
 };
+
 #define VMDEV_RANGE_A_MAX (__VMDEV_RANGE_A_MAX - 1)
 
 enum vmdev_stats_attr {
@@ -153,6 +156,7 @@ enum vmdev_stats_attr {
 	VMDEV_STATS_A_IRQS_RESAMPLED,
 	__VMDEV_STATS_A_MAX
 };
+
 #define VMDEV_STATS_A_MAX (__VMDEV_STATS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_VMDEV_NETLINK_H */
