@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * libvmdev-nl on libnl-3: one libnl socket per handle, the family and
- * its group resolved once, every request sent with an ack and read to
- * its end. Errors keep the kernel's errno (a custom error callback reads
- * it from NLMSG_ERROR, with the extack message beside it) rather than
- * libnl's own codes; libnl's NLE_DUMP_INTR becomes -EAGAIN.
+ * its group resolved once, every request read to its end (no acks, see
+ * connect_family()). Errors keep the kernel's errno (a custom error
+ * callback reads it from NLMSG_ERROR, with the extack message beside
+ * it) rather than libnl's own codes; libnl's NLE_DUMP_INTR becomes
+ * -EAGAIN.
  */
 #include <errno.h>
 #include <stdio.h>
