@@ -14,6 +14,7 @@
 #include "device.h"
 #include "notify.h"
 #include "objects.h"
+#include "trace.h"
 
 /* Id 0 is never used, so a zeroed struct never names a device. */
 #define VMDEV_ID_LIMIT	XA_LIMIT(1, INT_MAX)
@@ -95,6 +96,7 @@ int vmdev_ctx_add(struct vmdev_ctx *ctx, struct vmdev_device *dev,
 	struct vmdev_bus_table *table = NULL;
 	int ret;
 
+	dev->ctx_id = ctx->nl.id;
 	mutex_lock(&ctx->lock);
 	ret = check_room(ctx, dev);
 	if (ret)
@@ -128,6 +130,8 @@ int vmdev_ctx_add(struct vmdev_ctx *ctx, struct vmdev_device *dev,
 	ctx->nr_devices++;
 	ctx->nr_ranges += dev->nr_ranges;
 	vmdev_nl_dev_added(ctx, dev);
+	trace_vmdev_device_create(ctx->nl.id, dev->id, dev->name,
+				  dev->nr_ranges);
 	mutex_unlock(&ctx->lock);
 	return 0;
 
@@ -168,6 +172,8 @@ int vmdev_ctx_remove(struct vmdev_ctx *ctx, u32 id)
 	ctx->nr_devices--;
 	ctx->nr_ranges -= dev->nr_ranges;
 	vmdev_nl_dev_removed(ctx, dev);
+	trace_vmdev_device_destroy(ctx->nl.id, dev->id, dev->name,
+				   dev->nr_ranges);
 	mutex_unlock(&ctx->lock);
 
 	synchronize_rcu();

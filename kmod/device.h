@@ -34,6 +34,7 @@ struct vmdev_device_stats {
  */
 struct vmdev_device {
 	u32 id;
+	u32 ctx_id;	/* its context's netlink id, for tracing */
 	u32 nr_ranges;
 	u32 nr_regs;
 	struct vmdev_rdev *rdev;
