@@ -71,3 +71,7 @@ install-nl: nl-lib $(VMDEVCTL)
 install-lib: install-nl
 
 -include $(NL_OBJS:.o=.d) $(VMDEVCTL_OBJS:.o=.d)
+
+# The host test of vmdevctl's exits runs the binary built here.
+$(O)/tests/host/vmdevctl_cli: TEST_CFLAGS += -DVMDEVCTL='"$(VMDEVCTL)"'
+$(O)/tests/host/vmdevctl_cli: $(VMDEVCTL)

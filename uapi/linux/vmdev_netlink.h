@@ -38,7 +38,11 @@
  * A device message carries VMDEV_A_CTX_ID, VMDEV_A_DEV_ID (u32) and:
  *   VMDEV_A_DEV_NAME: string, as given at create (may be empty)
  *   VMDEV_A_DEV_NR_REGS: u32, registers of its map
- *   VMDEV_A_DEV_LEVEL: u32, VMDEV_LEVEL_* its accesses complete at
+ *   VMDEV_A_DEV_LEVEL: u32, VMDEV_LEVEL_KVM_BUS once its context is
+ *                      attached to KVM's bus (a range KVM refused still
+ *                      runs at level 1: VMDEV_GET_LEVEL is exact per
+ *                      address), VMDEV_LEVEL_MODULE before, and
+ *                      VMDEV_LEVEL_NONE for a device without ranges
  *   VMDEV_A_DEV_RANGES: nest
  *       VMDEV_A_RANGE: nest, one per range, in bus order
  *           VMDEV_RANGE_A_SPACE: u32, VMDEV_SPACE_*

@@ -94,8 +94,8 @@ static void ratio_matrix(const struct fp_bench *b)
 	int k, p;
 
 	printf("\nRatio to userspace exit handling (lower is cheaper):\n");
-	printf("%-10s %10s %10s %10s %10s %10s\n", "", "userspace",
-	       "run loop", "doorbell", "ioeventfd", "KVM bus");
+	printf("%-10s %10s %10s %10s %10s %10s %10s\n", "", "userspace",
+	       "run loop", "doorbell", "ioeventfd", "KVM bus", "events on");
 	for (k = 0; k < FP_NR_KINDS; k++) {
 		printf("%-10s", fp_kind_name(k));
 		for (p = 0; p < FP_NR_PATHS; p++) {
@@ -131,6 +131,29 @@ static void run_loop_gain(const struct fp_bench *b)
 		       "as fast as userspace exit handling.\n", lo, hi);
 }
 
+/*
+ * The tracepoints: level 1 with vmdev's events on against the same with
+ * them off (run_loop), per access kind, as measured in the same rounds.
+ */
+static void tracing_cost(const struct fp_bench *b)
+{
+	const struct fp_case *off, *on;
+	int k;
+
+	printf("\nvmdev.ko's tracepoints, level 1 run loop, ns/access:\n");
+	printf("%-10s %11s %11s %8s\n", "", "events off", "events on",
+	       "on/off");
+	for (k = 0; k < FP_NR_KINDS; k++) {
+		off = &b->cases[k][FP_RUN_LOOP];
+		on = &b->cases[k][FP_TRACED];
+		if (!measured(off) || !measured(on))
+			continue;
+		printf("%-10s %11.0f %11.0f %8.2f\n", fp_kind_name(k),
+		       fp_median(off), fp_median(on),
+		       fp_median(on) / fp_median(off));
+	}
+}
+
 void fp_report_table(const struct fp_bench *b)
 {
 	int k, p;
@@ -147,6 +170,7 @@ void fp_report_table(const struct fp_bench *b)
 			table_row(b, &b->cases[k][p]);
 	ratio_matrix(b);
 	run_loop_gain(b);
+	tracing_cost(b);
 }
 
 /* ---- The JSON ------------------------------------------------------------ */
