@@ -75,3 +75,21 @@ install-lib: install-nl
 # The host test of vmdevctl's exits runs the binary built here.
 $(O)/tests/host/vmdevctl_cli: TEST_CFLAGS += -DVMDEVCTL='"$(VMDEVCTL)"'
 $(O)/tests/host/vmdevctl_cli: $(VMDEVCTL)
+
+# Its ABI is exactly what vmdev/nl.h promises (as tests/check-abi.sh
+# checks libvmdev's): the VMDEV_API declarations, the version map and the
+# shared library's exports are one set.
+check-abi: check-abi-nl
+check-abi-nl: $(NL_SO)
+	@mkdir -p $(O)/results; t=$$(mktemp -d); \
+	tr '\n' ' ' < libvmdev-nl/include/vmdev/nl.h | \
+		grep -o 'VMDEV_API[^;{}#]*(' | sed 's/ *($$//; s/.*[ *]//' | \
+		grep '^vmdev_' | sort -u > $$t/headers; \
+	sed -n 's/^[[:space:]]*\(vmdev_[a-z0-9_]*\);$$/\1/p' \
+		libvmdev-nl/libvmdev-nl.map | sort -u > $$t/map; \
+	nm -D --defined-only $(NL_SO) | awk '$$2 ~ /^[TDRB]$$/ { print $$3 }' | \
+		sed 's/@.*//' | sort -u > $$t/so; \
+	if diff -u $$t/headers $$t/map && diff -u $$t/map $$t/so; then \
+		echo "pass lint/abi-nl"; else echo "fail lint/abi-nl"; fi \
+		> $(O)/results/abi-nl.res; rm -rf $$t; cat $(O)/results/abi-nl.res
+.PHONY: check-abi-nl
