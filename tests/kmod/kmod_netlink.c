@@ -3,7 +3,8 @@
  * The "vmdev" generic netlink family against the state made through
  * /dev/vmdev: the family and its group resolve; GET and dump of
  * contexts, devices and counters say what the ioctls did; the events of
- * a scripted sequence arrive in order; a caller without CAP_NET_ADMIN
+ * a scripted sequence arrive in order, and a level change when the
+ * context is attached to its KVM VM; a caller without CAP_NET_ADMIN
  * sees its own contexts only and cannot join the events; malformed
  * requests are refused with an extack message.
  */
@@ -18,8 +19,9 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "kmod_level3.h"
 #include "kmod_nl.h"
-#include "kmod_util.h"
+#include "kmod_run.h"
 
 #define NOBODY		65534
 
@@ -395,6 +397,55 @@ TEST(events_arrive_in_order)
 		EXPECT_EQ(want[i].dev, ev[i].dev) TH_LOG("event %d", i);
 		EXPECT_EQ(want[i].base, ev[i].base) TH_LOG("event %d", i);
 	}
+	nl_close(&nl);
+	nl_close(&q);
+}
+
+/* Attaching to KVM's bus: a LEVEL event, and level 3 in the GETs. */
+TEST(level_change)
+{
+	const struct event want[] = {
+		{ VMDEV_CMD_DEV_NEW, 0, 0, 0 }, { VMDEV_CMD_RANGE_NEW, 0, 0, 0x6500 },
+		{ VMDEV_CMD_LEVEL, 0, 0, 0 },
+	};
+	static struct seen s;
+	const struct nlattr **tb = s.tb;
+	struct nl_result r;
+	struct event ev[8];
+	struct minivm vm;
+	struct nl nl, q;
+	int fd, kvm_err, n, i;
+	uint32_t ctx, id;
+
+	NL_OPEN_OR_SKIP(&nl);
+	KRUN_SETUP(fd, kvm_err);
+	KRUN_REQUIRE(kvm_err, fd);
+	if (kl3_state(fd) != VMDEV_L3_READY)
+		SKIP(return, "level 3 not available here (dmesg says why)");
+	ASSERT_EQ(0, nl_open(&q));
+	ASSERT_EQ(0, setsockopt(nl.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				&nl.events, sizeof(nl.events)));
+	ctx = own_ctx(&q);
+	ASSERT_EQ(0, kmod_create1(fd, PIO, 0x6500, 16, &id));
+	ASSERT_EQ(0, minivm_create(&vm, NULL));
+	ASSERT_EQ(0, kl3_attach(fd, vm.vm_fd));
+	n = read_events(&nl, ctx, ev, 8);
+	ASSERT_EQ(3, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(want[i].cmd, ev[i].cmd) TH_LOG("event %d", i);
+		EXPECT_EQ(want[i].base, ev[i].base) TH_LOG("event %d", i);
+	}
+	ASSERT_EQ(0, query(&q, VMDEV_CMD_GET_CTX, 0, ctx, 0, &s, &r));
+	ASSERT_NE(NULL, tb[VMDEV_A_CTX_LEVEL]);
+	EXPECT_EQ((uint32_t)VMDEV_LEVEL_KVM_BUS, nla_u32_(tb[VMDEV_A_CTX_LEVEL]));
+	EXPECT_EQ(1, *(uint8_t *)NLA_DATA_(tb[VMDEV_A_CTX_VM_BOUND]));
+	EXPECT_LE(1U, nla_u32_(tb[VMDEV_A_CTX_L3_WINDOWS]));
+	ASSERT_EQ(0, query(&q, VMDEV_CMD_GET_DEV, 0, ctx, id, &s, &r));
+	EXPECT_EQ((uint32_t)kl3_level_of(fd, PIO, 0x6500),
+		  nla_u32_(tb[VMDEV_A_DEV_LEVEL]));
+	EXPECT_EQ((uint32_t)VMDEV_LEVEL_KVM_BUS, nla_u32_(tb[VMDEV_A_DEV_LEVEL]));
+	minivm_destroy(&vm);
+	close(fd);
 	nl_close(&nl);
 	nl_close(&q);
 }
