@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "kmod_level3.h"
 #include "kmod_run.h"
 #include "kmod_eventfd.h"
 #include "kmod_nl.h"
@@ -235,8 +236,11 @@ TEST_F(trace, disabled_writes_nothing)
 	EXPECT_EQ(NULL, strstr(tfs_read(), "vmdev_"));
 }
 
-/* A guest under VMDEV_RUN: its read completed at level 1, its exit. */
-TEST(guest_run)
+/*
+ * A guest under VMDEV_RUN: its read completed at level 1, or on KVM's
+ * bus (level 3) once attached, then its exit to the VMM.
+ */
+static void guest_run(struct __test_metadata *_metadata, bool level3)
 {
 	struct guest_probe_params *p;
 	struct minivm vm;
@@ -257,22 +261,39 @@ TEST(guest_run)
 		.op = GUEST_PROBE_IN, .port = TRACE_PORT + 4, .value = 0,
 	};
 	ASSERT_EQ(0, minivm_load(&vm, GUEST_IMAGE(probe), MINIVM_PROT32));
+	if (level3 && kl3_state(fd) != VMDEV_L3_READY)
+		SKIP(goto out, "level 3 not available here (dmesg says why)");
+	if (level3)
+		ASSERT_EQ(0, kl3_attach(fd, vm.vm_fd));
 	ASSERT_EQ(0, trace_vmdev(true));
 	EXPECT_EQ(0, krun_once(fd, &vm, &exits));
 	trace_vmdev(false);
-	EXPECT_EQ(1U, exits);
+	/* On KVM's bus the read is no exit at all. */
+	EXPECT_EQ(level3 ? 0U : 1U, exits);
 	t = tfs_read();
 	EXPECT_TRUE(traced(t, "vmdev_access",
-			   "ctx=%u dev=%u space=pio addr=%#x len=4 dir=read value=%#x level=1",
-			   ctx, id, TRACE_PORT + 4, KMOD_CONST)) TH_LOG("%s", t);
+			   "ctx=%u dev=%u space=pio addr=%#x len=4 dir=read value=%#x level=%u",
+			   ctx, id, TRACE_PORT + 4, KMOD_CONST, level3 ? 3 : 1))
+		TH_LOG("%s", t);
 	EXPECT_TRUE(traced(t, "vmdev_slow",
 			   "ctx=%u dev=0 space=pio addr=%#x len=4 dir=write reason=unclaimed",
 			   ctx, GUEST_PORT_EXIT));
 	EXPECT_TRUE(traced(t, "vmdev_exit_user",
-			   "ctx=%u exit_reason=%u completed_before=1", ctx,
-			   KVM_EXIT_IO));
+			   "ctx=%u exit_reason=%u completed_before=%u", ctx,
+			   KVM_EXIT_IO, level3 ? 0 : 1));
+out:
 	minivm_destroy(&vm);
 	close(fd);
+}
+
+TEST(guest_run_level1)
+{
+	guest_run(_metadata, false);
+}
+
+TEST(guest_run_level3)
+{
+	guest_run(_metadata, true);
 }
 
 TEST_HARNESS_MAIN
