@@ -8,6 +8,7 @@
  * skb is full, nothing at all.
  */
 #include <linux/atomic.h>
+#include <linux/kvm_host.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
 #include <linux/vmdev.h>
@@ -108,7 +109,9 @@ static int put_ctx_attrs(struct sk_buff *skb, struct vmdev_ctx *ctx)
 	    nla_put_u32(skb, VMDEV_A_CTX_NR_RANGES, ctx->nr_ranges) ||
 	    nla_put_u64_64bit(skb, VMDEV_A_CTX_UNCLAIMED,
 			      atomic64_read(&ctx->unclaimed), VMDEV_A_PAD) ||
-	    nla_put_u32(skb, VMDEV_A_CTX_GENERATION, ctx->nl.gen))
+	    nla_put_u32(skb, VMDEV_A_CTX_GENERATION, ctx->nl.gen) ||
+	    (ctx->vm.kvm &&
+	     nla_put_string(skb, VMDEV_A_CTX_VM_ID, ctx->vm.kvm->stats_id)))
 		return -EMSGSIZE;
 	return put_counts(skb, VMDEV_A_CTX_STATS, &c);
 }

@@ -86,6 +86,7 @@ static struct nla_policy top_policy[VMDEV_A_MAX + 1] = {
 	[VMDEV_A_DEV_RANGES] = { .type = NLA_NESTED },
 	[VMDEV_A_DEV_STATS] = { .type = NLA_NESTED },
 	[VMDEV_A_RANGE] = { .type = NLA_NESTED },
+	[VMDEV_A_CTX_VM_ID] = { .type = NLA_STRING },
 };
 
 static struct nla_policy range_policy[VMDEV_RANGE_A_MAX + 1] = {
@@ -140,6 +141,8 @@ static void parse_ctx(struct nlattr **tb, struct vmdev_nl_ctx *c)
 	c->nr_ranges = get_u32(tb, VMDEV_A_CTX_NR_RANGES);
 	c->generation = get_u32(tb, VMDEV_A_CTX_GENERATION);
 	c->unclaimed = get_u64(tb, VMDEV_A_CTX_UNCLAIMED);
+	if (tb[VMDEV_A_CTX_VM_ID])
+		nla_strlcpy(c->vm_id, tb[VMDEV_A_CTX_VM_ID], sizeof(c->vm_id));
 	parse_counters(tb[VMDEV_A_CTX_STATS], &c->stats);
 }
 

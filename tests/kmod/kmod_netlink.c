@@ -162,6 +162,7 @@ TEST_F(nlctx, get_ctx_matches_ioctls)
 	EXPECT_EQ((uint32_t)VMDEV_LEVEL_MODULE, nla_u32_(tb[VMDEV_A_CTX_LEVEL]));
 	ASSERT_NE(NULL, tb[VMDEV_A_CTX_VM_BOUND]);
 	EXPECT_EQ(0, *(uint8_t *)NLA_DATA_(tb[VMDEV_A_CTX_VM_BOUND]));
+	EXPECT_EQ(NULL, tb[VMDEV_A_CTX_VM_ID]);
 	ASSERT_NE(NULL, tb[VMDEV_A_CTX_GENERATION]);
 	EXPECT_EQ(2U, nla_u32_(tb[VMDEV_A_CTX_GENERATION]));
 
@@ -416,6 +417,7 @@ TEST(level_change)
 	struct nl nl, q;
 	int fd, kvm_err, n, i;
 	uint32_t ctx, id;
+	char name[48];
 
 	NL_OPEN_OR_SKIP(&nl);
 	KRUN_SETUP(fd, kvm_err);
@@ -440,6 +442,10 @@ TEST(level_change)
 	EXPECT_EQ((uint32_t)VMDEV_LEVEL_KVM_BUS, nla_u32_(tb[VMDEV_A_CTX_LEVEL]));
 	EXPECT_EQ(1, *(uint8_t *)NLA_DATA_(tb[VMDEV_A_CTX_VM_BOUND]));
 	EXPECT_LE(1U, nla_u32_(tb[VMDEV_A_CTX_L3_WINDOWS]));
+	/* KVM's name of the VM: this process made it. */
+	snprintf(name, sizeof(name), "kvm-%d", getpid());
+	ASSERT_NE(NULL, tb[VMDEV_A_CTX_VM_ID]);
+	EXPECT_STREQ(name, (char *)NLA_DATA_(tb[VMDEV_A_CTX_VM_ID]));
 	ASSERT_EQ(0, query(&q, VMDEV_CMD_GET_DEV, 0, ctx, id, &s, &r));
 	EXPECT_EQ((uint32_t)kl3_level_of(fd, PIO, 0x6500),
 		  nla_u32_(tb[VMDEV_A_DEV_LEVEL]));

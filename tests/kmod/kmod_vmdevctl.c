@@ -144,7 +144,7 @@ TEST_F(ctl, list_table_and_json)
 	EXPECT_EQ((unsigned int)getpid(), pid);
 	EXPECT_EQ(0U, uid);
 	EXPECT_STREQ("module", level);
-	EXPECT_STREQ("no", vm);
+	EXPECT_STREQ("-", vm);	/* no KVM VM bound */
 	EXPECT_EQ(2U, devs);
 	EXPECT_EQ(2U, ranges);
 	EXPECT_EQ(2ULL, fast);

@@ -171,9 +171,15 @@ static void json_ctx(const struct vmdev_nl_ctx *c)
 	printf("{\"id\":%u,\"pid\":%u,\"uid\":%u,\"level\":\"%s\","
 	       "\"vm_bound\":%s,\"l3_windows\":%u,\"devices\":%u,"
 	       "\"ranges\":%u,\"generation\":%u,\"unclaimed\":%" PRIu64
-	       ",\"stats\":", c->id, c->pid, c->uid, level_name(c->level),
+	       ",", c->id, c->pid, c->uid, level_name(c->level),
 	       c->vm_bound ? "true" : "false", c->l3_windows, c->nr_devices,
 	       c->nr_ranges, c->generation, c->unclaimed);
+	if (c->vm_bound) {
+		printf("\"vm\":");
+		json_str(stdout, c->vm_id);
+		putchar(',');
+	}
+	printf("\"stats\":");
 	json_counters(&c->stats);
 	putchar('}');
 }
@@ -214,7 +220,8 @@ static void table_ctxs(const struct vmdev_nl_ctx *c, size_t n)
 	for (i = 0; i < n; i++)
 		table_row(&t, U(b[0], c[i].id), U(b[1], c[i].pid),
 			  U(b[2], c[i].uid), level_name(c[i].level),
-			  c[i].vm_bound ? "yes" : "no", U(b[3], c[i].nr_devices),
+			  c[i].vm_bound ? c[i].vm_id : "-",
+			  U(b[3], c[i].nr_devices),
 			  U(b[4], c[i].nr_ranges),
 			  U(b[5], c[i].stats.reads + c[i].stats.writes),
 			  U(b[6], c[i].stats.slow), U(b[7], c[i].unclaimed));

@@ -25,6 +25,8 @@
  *   VMDEV_A_CTX_PID: u32, thread group id of the opener (init pid ns)
  *   VMDEV_A_CTX_UID: u32, effective uid of the opener (init user ns)
  *   VMDEV_A_CTX_VM_BOUND: u8, 1 once a KVM VM is bound
+ *   VMDEV_A_CTX_VM_ID: string, once bound: KVM's name of the VM, as in its
+ *                      binary stats ("kvm-" and the creator's pid)
  *   VMDEV_A_CTX_LEVEL: u32, VMDEV_LEVEL_MODULE, or VMDEV_LEVEL_KVM_BUS once
  *                      attached to KVM's bus (linux/vmdev.h)
  *   VMDEV_A_CTX_L3_WINDOWS: u32, devices on KVM's I/O bus
@@ -130,6 +132,7 @@ enum vmdev_attr {
 	VMDEV_A_DEV_RANGES,
 	VMDEV_A_DEV_STATS,
 	VMDEV_A_RANGE,
+	VMDEV_A_CTX_VM_ID,
 	__VMDEV_A_MAX
 };
 

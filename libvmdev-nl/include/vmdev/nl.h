@@ -64,6 +64,7 @@ struct vmdev_nl_ctx {
 	uint32_t nr_ranges;
 	uint32_t generation;
 	bool vm_bound;
+	char vm_id[48];		/* KVM's name of the bound VM, or "" */
 	uint64_t unclaimed;	/* accesses that hit no device */
 	struct vmdev_nl_counters stats;
 };
