@@ -91,8 +91,8 @@ const char *fp_kind_name(enum fp_kind kind)
 const char *fp_path_key(enum fp_path path)
 {
 	static const char *const keys[FP_NR_PATHS] = {
-		"user", "run_loop", "doorbell", "ioeventfd", "kvm_bus",
-		"run_loop_traced",
+		"user", "run_loop", "run_loop_traced", "doorbell", "ioeventfd",
+		"kvm_bus",
 	};
 
 	return keys[path];
@@ -101,8 +101,8 @@ const char *fp_path_key(enum fp_path path)
 const char *fp_path_title(enum fp_path path)
 {
 	static const char *const titles[FP_NR_PATHS] = {
-		"userspace exits", "level 1 run loop", "level 2 doorbell",
-		"KVM ioeventfd", "level 3 KVM bus", "level 1, events on",
+		"userspace exits", "level 1 run loop", "level 1, events on",
+		"level 2 doorbell", "KVM ioeventfd", "level 3 KVM bus",
 	};
 
 	return titles[path];

@@ -52,10 +52,10 @@ enum fp_kind {
 enum fp_path {
 	FP_USER,
 	FP_RUN_LOOP,
+	FP_TRACED,	/* right after FP_RUN_LOOP: compared round by round */
 	FP_DOORBELL,
 	FP_IOEVENTFD,
 	FP_KVM_BUS,
-	FP_TRACED,
 	FP_NR_PATHS
 };
 
