@@ -245,6 +245,7 @@ static struct vmdev_nl_dest dump_dest(struct netlink_callback *cb)
 static int get_ctx_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dump_state *st = (struct dump_state *)cb->ctx;
+	unsigned long last = st->filter ?: ULONG_MAX;
 	struct vmdev_nl_dest d = dump_dest(cb);
 	struct vmdev_ctx *ctx;
 	unsigned long id;
@@ -252,7 +253,7 @@ static int get_ctx_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	mutex_lock(&vmdev_nl_lock);
 	cb->seq = dump_seq();
-	xa_for_each_start(&vmdev_nl_ctxs, id, ctx, st->ctx_id) {
+	xa_for_each_range(&vmdev_nl_ctxs, id, ctx, st->ctx_id, last) {
 		if (!visible(&st->who, ctx))
 			continue;
 		mutex_lock(&ctx->lock);

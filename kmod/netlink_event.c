@@ -3,8 +3,10 @@
  * The "events" multicast group of the "vmdev" family: each change of a
  * context (open, close, level), of its devices (create, destroy, reset)
  * and of their ranges, announced by the thread that made it, right
- * after it, in the order the changes were made (device changes under the
- * context's lock). Nothing is built while nobody listens. An event that
+ * after it, in the order the changes were made: creates, destroys and
+ * level changes under the context's lock, a reset right after it
+ * returns (a reset racing a destroy of the same device may be announced
+ * after the destroy). Nothing is built while nobody listens. An event that
  * cannot be sent (no memory) is lost, as netlink events may be; the
  * listener sees ENOBUFS on its socket when its own buffer overflows, and
  * resynchronizes with a dump.

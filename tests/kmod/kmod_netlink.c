@@ -203,6 +203,12 @@ TEST_F(nlctx, dump_ctx_lists_every_context_once)
 		}
 		EXPECT_EQ(1U, found) TH_LOG("context %u", ids[i]);
 	}
+	/* A dump may name one context. */
+	ASSERT_EQ(0, query(&self->nl, VMDEV_CMD_GET_CTX, 1, ids[2], 0,
+			   &self->s, &r));
+	ASSERT_EQ(1U, self->s.n);
+	EXPECT_EQ(ids[2], self->s.ctx[0]);
+	EXPECT_EQ(2U, self->s.nr_devices[0]);
 	/* A closed context is gone from the next dump and from GET. */
 	close(fds[1]);
 	ASSERT_EQ(0, query(&self->nl, VMDEV_CMD_GET_CTX, 1, 0, 0, &self->s,

@@ -12,7 +12,8 @@
  *
  * VMDEV_CMD_GET_CTX
  *   doit:   VMDEV_A_CTX_ID (required)          -> one context
- *   dumpit: nothing                            -> every visible context
+ *   dumpit: VMDEV_A_CTX_ID (optional)          -> every visible context,
+ *                                                 or that one
  * VMDEV_CMD_GET_DEV
  *   doit:   VMDEV_A_CTX_ID, VMDEV_A_DEV_ID     -> one device
  *   dumpit: VMDEV_A_CTX_ID (optional: all contexts' devices otherwise)
