@@ -58,6 +58,7 @@ deps:
 
 include $(TOP)/kmod/kmod.mk
 include $(TOP)/libvmdev/lib.mk
+include $(TOP)/libvmdev-nl/nl.mk
 include $(TOP)/tests/host/host.mk
 include $(TOP)/tests/guest/guest.mk
 include $(TOP)/tools/vmdev-vmm/virtio.mk

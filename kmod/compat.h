@@ -18,6 +18,26 @@
 #define VMDEV_EVENTFD_SIGNAL_ONE	1
 #endif
 
+/*
+ * Linux 6.2 gave a dump its own struct genl_info (genl_info_dump()),
+ * where 6.1 has the parsed attributes in struct genl_dumpit_info.
+ */
+#if LINUX_VERSION_MAJOR > 6 || \
+	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL >= 2)
+#define VMDEV_GENL_INFO_DUMP	1
+#endif
+
+/*
+ * Linux 6.10 made __assign_str() (trace events) take the field alone,
+ * the source being the one given to __string().
+ */
+#if LINUX_VERSION_MAJOR > 6 || \
+	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL >= 10)
+#define vmdev_trace_assign_str(dst, src)	__assign_str(dst)
+#else
+#define vmdev_trace_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
 static inline void vmdev_eventfd_signal(struct eventfd_ctx *efd)
 {
 #ifdef VMDEV_EVENTFD_SIGNAL_ONE

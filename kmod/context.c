@@ -14,6 +14,7 @@
 #include "device.h"
 #include "notify.h"
 #include "objects.h"
+#include "trace.h"
 
 /* Id 0 is never used, so a zeroed struct never names a device. */
 #define VMDEV_ID_LIMIT	XA_LIMIT(1, INT_MAX)
@@ -28,6 +29,10 @@ struct vmdev_ctx *vmdev_ctx_create(void)
 	mutex_init(&ctx->lock);
 	xa_init_flags(&ctx->devices, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	atomic64_set(&ctx->unclaimed, 0);
+	if (vmdev_nl_ctx_add(ctx)) {
+		kfree(ctx);
+		return NULL;
+	}
 	vmdev_obj_inc(VMDEV_OBJ_CONTEXTS);
 	return ctx;
 }
@@ -41,7 +46,8 @@ void vmdev_ctx_destroy(struct vmdev_ctx *ctx)
 	struct vmdev_device *dev;
 	unsigned long id;
 
-	/* Off KVM's bus first: from then on no vCPU can reach ctx. */
+	/* Out of observers' sight, then off KVM's bus: no vCPU reaches it. */
+	vmdev_nl_ctx_del(ctx);
 	vmdev_l3_detach(ctx);
 	xa_for_each(&ctx->devices, id, dev)
 		vmdev_device_free(dev);
@@ -90,6 +96,7 @@ int vmdev_ctx_add(struct vmdev_ctx *ctx, struct vmdev_device *dev,
 	struct vmdev_bus_table *table = NULL;
 	int ret;
 
+	dev->ctx_id = ctx->nl.id;
 	mutex_lock(&ctx->lock);
 	ret = check_room(ctx, dev);
 	if (ret)
@@ -122,6 +129,9 @@ int vmdev_ctx_add(struct vmdev_ctx *ctx, struct vmdev_device *dev,
 	}
 	ctx->nr_devices++;
 	ctx->nr_ranges += dev->nr_ranges;
+	vmdev_nl_dev_added(ctx, dev);
+	trace_vmdev_device_create(ctx->nl.id, dev->id, dev->name,
+				  dev->nr_ranges);
 	mutex_unlock(&ctx->lock);
 	return 0;
 
@@ -161,6 +171,9 @@ int vmdev_ctx_remove(struct vmdev_ctx *ctx, u32 id)
 	xa_erase(&ctx->devices, id);
 	ctx->nr_devices--;
 	ctx->nr_ranges -= dev->nr_ranges;
+	vmdev_nl_dev_removed(ctx, dev);
+	trace_vmdev_device_destroy(ctx->nl.id, dev->id, dev->name,
+				   dev->nr_ranges);
 	mutex_unlock(&ctx->lock);
 
 	synchronize_rcu();

@@ -13,6 +13,7 @@
 
 #include "bus.h"
 #include "level3.h"
+#include "netlink.h"
 #include "vm.h"
 
 struct vmdev_device;
@@ -37,6 +38,7 @@ struct vmdev_ctx {
 	atomic64_t unclaimed;	/* accesses that hit no device */
 	struct vmdev_vm vm;	/* the KVM VM, once a vCPU ran */
 	struct vmdev_l3 l3;	/* windows on KVM's bus, once attached */
+	struct vmdev_nl_ctx nl;	/* as the netlink family shows it */
 };
 
 struct vmdev_ctx *vmdev_ctx_create(void);

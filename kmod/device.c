@@ -70,6 +70,7 @@ static int device_map(struct vmdev_device *dev,
 	desc.links = links;
 	desc.irqs = irqs;
 	ret = vmdev_rdev_create(&desc, &dev->rdev);
+	dev->nr_regs = arg->nr_regs;
 	kvfree(irqs);
 free_links:
 	kvfree(links);
@@ -165,5 +166,8 @@ long vmdev_ioctl_reset_device(struct vmdev_ctx *ctx, void __user *uarg)
 	ret = vmdev_uarg_get(&arg, VMDEV_DEVICE_ID_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	return vmdev_ctx_call(ctx, arg.id, reset, NULL);
+	ret = vmdev_ctx_call(ctx, arg.id, reset, NULL);
+	if (!ret)
+		vmdev_nl_dev_reset(ctx, arg.id);
+	return ret;
 }

@@ -17,8 +17,12 @@
 /* Counters for introspection; updated locklessly by every access. */
 struct vmdev_device_stats {
 	atomic64_t fast;	/* guest accesses completed in the kernel */
+	atomic64_t writes;	/* of those, writes */
+	atomic64_t kvm_bus;	/* of those, on KVM's bus (level 3) */
 	atomic64_t slow;	/* guest accesses the device sent to the VMM */
 	atomic64_t irqs;	/* interrupt line assertions */
+	atomic64_t irqs_lowered;	/* interrupt line deassertions */
+	atomic64_t resampled;	/* lines re-fired after an EOI */
 	atomic64_t doorbells;	/* doorbell rings */
 	atomic64_t ioeventfds;	/* writes applied from bound ioeventfds */
 };
@@ -30,7 +34,9 @@ struct vmdev_device_stats {
  */
 struct vmdev_device {
 	u32 id;
+	u32 ctx_id;	/* its context's netlink id, for tracing */
 	u32 nr_ranges;
+	u32 nr_regs;
 	struct vmdev_rdev *rdev;
 	struct vmdev_device_stats stats;
 	struct vmdev_bindings bindings;	/* eventfds, see binding.h */

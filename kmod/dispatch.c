@@ -13,6 +13,7 @@
 #include "device.h"
 #include "dispatch.h"
 #include "notify.h"
+#include "trace.h"
 
 static int device_access(struct vmdev_device *dev, u64 offset, u32 len,
 			 bool write, u64 *data, bool count_slow)
@@ -23,6 +24,10 @@ static int device_access(struct vmdev_device *dev, u64 offset, u32 len,
 	ret = vmdev_rdev_access(dev->rdev, offset, len, write, data, &ev);
 	if (ret == 0) {
 		atomic64_inc(&dev->stats.fast);
+		if (write)
+			atomic64_inc(&dev->stats.writes);
+		if (!count_slow)
+			atomic64_inc(&dev->stats.kvm_bus);
 		ret = VMDEV_RESULT_DONE;
 	} else if (ret == VMDEV_RDEV_SLOW) {
 		if (count_slow)
@@ -33,6 +38,22 @@ static int device_access(struct vmdev_device *dev, u64 offset, u32 len,
 	}
 	vmdev_notify(dev, &ev);
 	return ret;
+}
+
+/* Trace what became of a guest access (ret: VMDEV_RESULT_*, -errno). */
+static void trace_result(struct vmdev_ctx *ctx, const struct vmdev_bus_range *r,
+			 u32 space, u64 addr, u32 len, bool write, u64 data,
+			 int ret, u32 level)
+{
+	u32 dev = IS_ERR_OR_NULL(r) ? 0 : r->dev->id;
+
+	if (ret == VMDEV_RESULT_DONE)
+		trace_vmdev_access(ctx->nl.id, dev, space, addr, len, write,
+				   data, level);
+	else
+		trace_vmdev_slow(ctx->nl.id, dev, space, addr, len, write,
+				 IS_ERR(r) || ret < 0 ? VMDEV_SLOW_INVALID :
+				 r ? VMDEV_SLOW_DEVICE : VMDEV_SLOW_UNCLAIMED);
 }
 
 /*
@@ -62,6 +83,10 @@ int vmdev_dispatch(struct vmdev_ctx *ctx, u32 space, u64 addr, u32 len,
 		ret = device_access(r->dev, addr - r->base, len, write, data,
 				    true);
 	}
+	/* Two static branches, not taken while both events are off. */
+	if (trace_vmdev_access_enabled() || trace_vmdev_slow_enabled())
+		trace_result(ctx, r, space, addr, len, write, *data, ret,
+			     VMDEV_LEVEL_MODULE);
 	rcu_read_unlock();
 	return ret;
 }
@@ -84,6 +109,9 @@ bool vmdev_dispatch_kvm(struct vmdev_ctx *ctx, u32 space, u64 addr, u32 len,
 	if (!IS_ERR_OR_NULL(r))
 		done = device_access(r->dev, addr - r->base, len, write, data,
 				     false) == VMDEV_RESULT_DONE;
+	if (done)
+		trace_vmdev_access(ctx->nl.id, r->dev->id, space, addr, len,
+				   write, *data, VMDEV_LEVEL_KVM_BUS);
 	rcu_read_unlock();
 	return done;
 }

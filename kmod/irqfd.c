@@ -22,6 +22,7 @@
 #include "device.h"
 #include "ioctl.h"
 #include "notify.h"
+#include "trace.h"
 #include "uarg.h"
 
 /* First version of struct vmdev_irqfd (rules in linux/vmdev.h). */
@@ -39,9 +40,13 @@ static void resample(struct vmdev_source *src, u64 count)
 {
 	struct vmdev_irqfd_binding *b =
 		container_of(src, struct vmdev_irqfd_binding, resample);
+	bool asserted = vmdev_rdev_irq_asserted(b->dev->rdev, b->line);
 
-	if (!vmdev_rdev_irq_asserted(b->dev->rdev, b->line))
+	trace_vmdev_irq_resample(b->dev->ctx_id, b->dev->id, b->line,
+				 asserted);
+	if (!asserted)
 		return;
+	atomic64_inc(&b->dev->stats.resampled);
 	rcu_read_lock();
 	vmdev_notify_line(b->dev, b->line, true);
 	rcu_read_unlock();

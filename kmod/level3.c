@@ -359,6 +359,7 @@ static int attach(struct vmdev_ctx *ctx, struct file *file)
 	if (!ret && !ctx->l3.attached) {
 		ctx->l3.attached = true;
 		vmdev_l3_sync(ctx);
+		vmdev_nl_level(ctx);
 	}
 	mutex_unlock(&ctx->lock);
 	return ret;

@@ -14,6 +14,7 @@
 
 #include "chardev.h"
 #include "kvm_bus.h"
+#include "netlink.h"
 #include "objects.h"
 
 static int __init vmdev_init(void)
@@ -24,12 +25,17 @@ static int __init vmdev_init(void)
 	if (ret)
 		return ret;
 	vmdev_objects_init();
-	ret = vmdev_chardev_init();
+	ret = vmdev_nl_init();
 	if (ret)
 		goto objects;
+	ret = vmdev_chardev_init();
+	if (ret)
+		goto netlink;
 	pr_info("loaded, API version %d\n", VMDEV_API_VERSION);
 	return 0;
 
+netlink:
+	vmdev_nl_uninit();
 objects:
 	vmdev_objects_uninit();
 	return ret;
@@ -38,6 +44,7 @@ objects:
 static void __exit vmdev_exit(void)
 {
 	vmdev_chardev_uninit();
+	vmdev_nl_uninit();
 	vmdev_objects_uninit();
 }
 

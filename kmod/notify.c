@@ -22,6 +22,7 @@
 #include "binding.h"
 #include "device.h"
 #include "notify.h"
+#include "trace.h"
 
 /* Signal line's irqfd: the line rose, or is still asserted after an EOI. */
 void vmdev_notify_line(struct vmdev_device *dev, u32 line, bool in_wakeup)
@@ -38,6 +39,7 @@ static void ring(struct vmdev_device *dev, u32 slot, bool in_wakeup)
 	struct vmdev_notifyfd_binding *b;
 
 	atomic64_inc(&dev->stats.doorbells);
+	trace_vmdev_doorbell(dev->ctx_id, dev->id, slot);
 	b = rcu_dereference(dev->bindings.notifyfds[slot]);
 	if (b)
 		vmdev_sink_signal(&b->sink, in_wakeup);
@@ -52,7 +54,13 @@ void vmdev_notify_events(struct vmdev_device *dev,
 	bits = ev->irq_rose;
 	for_each_set_bit(i, &bits, VMDEV_MAX_IRQS) {
 		atomic64_inc(&dev->stats.irqs);
+		trace_vmdev_irq(dev->ctx_id, dev->id, i, true);
 		vmdev_notify_line(dev, i, in_wakeup);
+	}
+	bits = ev->irq_fell;
+	for_each_set_bit(i, &bits, VMDEV_MAX_IRQS) {
+		atomic64_inc(&dev->stats.irqs_lowered);
+		trace_vmdev_irq(dev->ctx_id, dev->id, i, false);
 	}
 	bits = ev->doorbells;
 	for_each_set_bit(i, &bits, VMDEV_RDEV_MAX_DOORBELLS)

@@ -19,18 +19,33 @@
  * destroying one while the loop runs only makes the next access to it
  * an exit to the VMM.
  */
+#include <linux/kvm.h>
 #include <linux/sched.h>
 #include <linux/stddef.h>
+#include <linux/uaccess.h>
 #include <linux/vmdev.h>
 
+#include "context.h"
 #include "ioctl.h"
 #include "kvm_exit.h"
+#include "trace.h"
 #include "uarg.h"
 #include "vcpu.h"
 #include "vm.h"
 
 /* First version of struct vmdev_run (rules in linux/vmdev.h). */
 #define VMDEV_RUN_SIZE_VER0	offsetofend(struct vmdev_run, exits)
+
+/* The exit goes to the VMM: which one (read only while traced). */
+static void trace_exit_user(struct vmdev_ctx *ctx, struct vmdev_vcpu *vcpu,
+			    u64 exits)
+{
+	u32 reason;
+
+	if (trace_vmdev_exit_user_enabled() &&
+	    !get_user(reason, &vcpu->run->exit_reason))
+		trace_vmdev_exit_user(ctx->nl.id, reason, exits);
+}
 
 /*
  * Run until an exit that is not completed here, or an error; *exits
@@ -48,8 +63,11 @@ static long run_loop(struct vmdev_ctx *ctx, struct vmdev_vcpu *vcpu,
 		if (ret)
 			return ret;
 		ret = vmdev_kvm_exit_complete(ctx, vcpu);
-		if (ret != VMDEV_KVM_EXIT_DONE)
+		if (ret != VMDEV_KVM_EXIT_DONE) {
+			if (ret == VMDEV_KVM_EXIT_USER)
+				trace_exit_user(ctx, vcpu, *exits);
 			return ret < 0 ? ret : 0;
+		}
 		(*exits)++;
 		cond_resched();
 	}

@@ -77,9 +77,9 @@ VM_VMM_FILES	= -f $(VMM_BIN):bin/vmdev-vmm \
 		  -f $(VMM_L2_INITRD):boot/l2-initramfs.cpio
 
 $(O)/vm/%/initramfs.cpio: $(O)/kmod/%/vmdev.ko $(VM_TESTS) $(VM_DEMO) \
-			  $(VMM_BIN) $(VMM_L2_INITRD) $(VM_IMAGE_DEPS)
+			  $(VMM_BIN) $(VMM_L2_INITRD) $(VM_IMAGE_DEPS) $(VM_EXTRA_DEPS)
 	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO) \
-		$(VM_VMM_FILES) $(VM_TESTS)
+		$(VM_VMM_FILES) $(VM_EXTRA_FILES) $(VM_TESTS)
 
 $(O)/vm/%/demo.cpio: $(O)/kmod/%/vmdev.ko $(VM_DEMO) $(VM_IMAGE_DEPS)
 	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO)

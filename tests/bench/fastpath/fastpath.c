@@ -13,6 +13,7 @@
  * tests/guest/bench.S.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,7 @@ GUEST_IMAGE_DECLARE(bench);
 #define FLOOR_PIO	0x6280		/* the plain ioeventfds */
 #define FLOOR_MMIO	0xd0001000ULL
 #define WINDOW		16
+#define VMDEV_TRACE_ENABLE	"/sys/kernel/tracing/events/vmdev/enable"
 
 #define READ_VALUE	0xc0ffee42U	/* what the CONST register reads */
 #define WRITE_VALUE	0x2aU		/* what every write stores */
@@ -74,7 +76,7 @@ static uint8_t space_of(enum fp_kind kind)
 bool fp_applies(enum fp_kind kind, enum fp_path path)
 {
 	return path == FP_USER || path == FP_RUN_LOOP || path == FP_KVM_BUS ||
-	       fp_is_write(kind);
+	       path == FP_TRACED || fp_is_write(kind);
 }
 
 const char *fp_kind_name(enum fp_kind kind)
@@ -89,7 +91,8 @@ const char *fp_kind_name(enum fp_kind kind)
 const char *fp_path_key(enum fp_path path)
 {
 	static const char *const keys[FP_NR_PATHS] = {
-		"user", "run_loop", "doorbell", "ioeventfd", "kvm_bus",
+		"user", "run_loop", "run_loop_traced", "doorbell", "ioeventfd",
+		"kvm_bus",
 	};
 
 	return keys[path];
@@ -98,8 +101,8 @@ const char *fp_path_key(enum fp_path path)
 const char *fp_path_title(enum fp_path path)
 {
 	static const char *const titles[FP_NR_PATHS] = {
-		"userspace exits", "level 1 run loop", "level 2 doorbell",
-		"KVM ioeventfd", "level 3 KVM bus",
+		"userspace exits", "level 1 run loop", "level 1, events on",
+		"level 2 doorbell", "KVM ioeventfd", "level 3 KVM bus",
 	};
 
 	return titles[path];
@@ -268,7 +271,8 @@ static uint64_t addr_of(enum fp_kind kind, enum fp_path path)
 /* The register the case's writes must leave holding WRITE_VALUE. */
 static int written_reg(enum fp_path path)
 {
-	if (path == FP_USER || path == FP_RUN_LOOP || path == FP_KVM_BUS)
+	if (path == FP_USER || path == FP_RUN_LOOP || path == FP_KVM_BUS ||
+	    path == FP_TRACED)
 		return REG_DATA;
 	return path == FP_DOORBELL ? REG_DOORBELL : -1;
 }
@@ -331,11 +335,11 @@ static int check_counts(struct fp_case *c, uint32_t n,
 	uint64_t ioev = z->dev.ioeventfds - a->dev.ioeventfds;
 	/* Exits only for the user path: n of them and the exit port. */
 	uint64_t want_runs = c->path == FP_USER ? n + 1ULL : 1;
-	uint64_t want_kern = c->path == FP_RUN_LOOP ? n : 0;
+	bool loop = c->path == FP_RUN_LOOP || c->path == FP_TRACED;
+	uint64_t want_kern = loop ? n : 0;
 	uint64_t want_user = c->path == FP_USER ? n : 0;
 	/* The device completes every access but at level 2 and the floor. */
-	bool exits = c->path == FP_USER || c->path == FP_RUN_LOOP ||
-		     c->path == FP_KVM_BUS;
+	bool exits = c->path == FP_USER || loop || c->path == FP_KVM_BUS;
 
 	c->exits = (struct fp_exits){ .to_user = runs, .in_kernel = kern };
 	if (runs != want_runs || kern != want_kern || user != want_user)
@@ -403,6 +407,31 @@ static int timed_run(struct fp_vm *v, double *secs)
 	return ret;
 }
 
+/* vmdev.ko's tracepoints, all of them, on or off: 0 or -errno. */
+static int trace_events(bool on)
+{
+	int fd = open(VMDEV_TRACE_ENABLE, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, on ? "1" : "0", 1);
+	close(fd);
+	return n == 1 ? 0 : -EIO;
+}
+
+/* A run with the tracepoints on: off again whatever the outcome. */
+static int traced_run(struct fp_vm *v, double *secs)
+{
+	int ret = trace_events(true), off;
+
+	if (ret)
+		return ret;
+	ret = timed_run(v, secs);
+	off = trace_events(false);
+	return ret ? ret : off;
+}
+
 int fp_run(struct fp_bench *b, struct fp_case *c, uint32_t n, double *secs)
 {
 	struct fp_vm *v = vm_of(b, c->path);
@@ -414,7 +443,7 @@ int fp_run(struct fp_bench *b, struct fp_case *c, uint32_t n, double *secs)
 	if (ret)
 		return fail(c, ret, "loading the guest: %s", strerror(-ret));
 	snap(v, space_of(c->kind), &a);
-	ret = timed_run(v, secs);
+	ret = c->path == FP_TRACED ? traced_run(v, secs) : timed_run(v, secs);
 	if (ret)
 		return fail(c, ret, "run: %s (exit %s)", strerror(-ret),
 			    minivm_exit_name(v->e.vm.run->exit_reason));

@@ -17,6 +17,9 @@
  *              what a write costs when KVM alone handles it
  *   kvm_bus    level 3: libvmdev in kernel mode with kvm_bus, the
  *              register device on KVM's own I/O bus: no exit at all
+ *   traced     level 1 again with vmdev.ko's tracepoints on (every
+ *              event of events/vmdev in tracefs): what they cost when
+ *              on, beside run_loop, the same with them off
  * for PIO and MMIO reads and writes (4 bytes; doorbell and ioeventfd
  * take writes only).
  *
@@ -49,6 +52,7 @@ enum fp_kind {
 enum fp_path {
 	FP_USER,
 	FP_RUN_LOOP,
+	FP_TRACED,	/* right after FP_RUN_LOOP: compared round by round */
 	FP_DOORBELL,
 	FP_IOEVENTFD,
 	FP_KVM_BUS,

@@ -94,8 +94,8 @@ static void ratio_matrix(const struct fp_bench *b)
 	int k, p;
 
 	printf("\nRatio to userspace exit handling (lower is cheaper):\n");
-	printf("%-10s %10s %10s %10s %10s %10s\n", "", "userspace",
-	       "run loop", "doorbell", "ioeventfd", "KVM bus");
+	printf("%-10s %10s %10s %10s %10s %10s %10s\n", "", "userspace",
+	       "run loop", "events on", "doorbell", "ioeventfd", "KVM bus");
 	for (k = 0; k < FP_NR_KINDS; k++) {
 		printf("%-10s", fp_kind_name(k));
 		for (p = 0; p < FP_NR_PATHS; p++) {
@@ -131,6 +131,43 @@ static void run_loop_gain(const struct fp_bench *b)
 		       "as fast as userspace exit handling.\n", lo, hi);
 }
 
+/*
+ * The tracepoints: level 1 with vmdev's events on against the same with
+ * them off, per access kind. The two run back to back in every round,
+ * so on/off is the median of the rounds' quotients, as ratio() is.
+ */
+static bool on_off(const struct fp_case *off, const struct fp_case *on,
+		   double *q)
+{
+	double v[FP_MAX_REPEATS];
+	unsigned int i;
+
+	if (!measured(off) || !measured(on) || off->nr_runs != on->nr_runs)
+		return false;
+	for (i = 0; i < on->nr_runs; i++)
+		v[i] = on->ns[i] / off->ns[i];
+	*q = median(v, on->nr_runs);
+	return true;
+}
+
+static void tracing_cost(const struct fp_bench *b)
+{
+	const struct fp_case *off, *on;
+	double q;
+	int k;
+
+	printf("\nvmdev.ko's tracepoints, level 1 run loop, ns/access:\n");
+	printf("%-10s %11s %11s %8s\n", "", "events off", "events on",
+	       "on/off");
+	for (k = 0; k < FP_NR_KINDS; k++) {
+		off = &b->cases[k][FP_RUN_LOOP];
+		on = &b->cases[k][FP_TRACED];
+		if (on_off(off, on, &q))
+			printf("%-10s %11.0f %11.0f %8.2f\n", fp_kind_name(k),
+			       fp_median(off), fp_median(on), q);
+	}
+}
+
 void fp_report_table(const struct fp_bench *b)
 {
 	int k, p;
@@ -147,6 +184,7 @@ void fp_report_table(const struct fp_bench *b)
 			table_row(b, &b->cases[k][p]);
 	ratio_matrix(b);
 	run_loop_gain(b);
+	tracing_cost(b);
 }
 
 /* ---- The JSON ------------------------------------------------------------ */
