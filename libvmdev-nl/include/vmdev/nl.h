@@ -15,22 +15,16 @@
 #include <stdint.h>
 #include <string.h>
 #include <linux/vmdev_netlink.h>
+#include <vmdev/common.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#ifndef VMDEV_API
-#define VMDEV_API __attribute__((visibility("default")))
-#endif
-
-#ifndef VMDEV_OPTS
-#define VMDEV_OPTS(TYPE, NAME, ...)					\
-	struct TYPE NAME = ({						\
-		memset(&NAME, 0, sizeof(struct TYPE));			\
-		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };\
-	})
-#endif
+/*
+ * VMDEV_API and VMDEV_OPTS() are libvmdev's (<vmdev/common.h>, installed
+ * beside this header).
+ */
 
 struct vmdev_nl;
 
