@@ -167,8 +167,8 @@ static double dispatch_rate(struct vmdev_io_manager *mgr, int n, int nthreads)
 
 static void bench_dispatch(void)
 {
-	static const int sizes[] = { 1, 100, 10000 };
-	double one[3], two[3];
+	static const int sizes[] = { 1, 100, 1000, 10000 };
+	double one[4], two[4];
 	struct vmdev_io_manager *mgr;
 	int s, err;
 
@@ -176,7 +176,7 @@ static void bench_dispatch(void)
 	printf("no-op device\n");
 	printf("%8s %14s %9s %14s %8s %10s\n", "ranges", "1 thread M/s",
 	       "ns/op", "2 threads M/s", "2T/1T", "vs 1 range");
-	for (s = 0; s < 3; s++) {
+	for (s = 0; s < 4; s++) {
 		err = vmdev_io_manager_new(NULL, &mgr);
 		if (err)
 			die("vmdev_io_manager_new", err);
