@@ -36,6 +36,7 @@
 #include <linux/vmdev.h>
 
 #include "kvm_bus.h"
+#include "objects.h"
 #include "vmdev_kvm_bus.h"
 
 static char *level3 = "auto";
@@ -145,6 +146,8 @@ int vmdev_kvm_bus_register(struct kvm *kvm, enum kvm_bus idx, gpa_t addr,
 		mutex_lock(&kvm->slots_lock);
 		ret = vmdev_kvm_bus_register_jmp(kvm, idx, addr, len, dev);
 		mutex_unlock(&kvm->slots_lock);
+		if (!ret)
+			vmdev_obj_inc(VMDEV_OBJ_KVM_BUS_UPDATES);
 	}
 #endif
 	return ret;
@@ -161,5 +164,6 @@ void vmdev_kvm_bus_unregister(struct kvm *kvm, enum kvm_bus idx,
 	mutex_lock(&kvm->slots_lock);
 	vmdev_kvm_bus_unregister_jmp(kvm, idx, dev);
 	mutex_unlock(&kvm->slots_lock);
+	vmdev_obj_inc(VMDEV_OBJ_KVM_BUS_UPDATES);
 #endif
 }

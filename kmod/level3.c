@@ -153,27 +153,45 @@ static const struct kvm_io_device_ops window_ops = {
 };
 
 /*
- * Does a KVM device that is not one of ctx's windows intersect
- * [from, to) of space? Under kvm->slots_lock.
+ * The KVM devices of one bus that are not ctx's windows, walked beside
+ * ctx's ranges of that space: both are sorted by address, so a sync costs
+ * O(ranges + KVM devices), not their product (10,000 ranges against up
+ * to 1000 KVM devices). Under kvm->slots_lock.
  */
-static bool foreign(struct vmdev_ctx *ctx, struct kvm *kvm, u32 space,
-		    u64 from, u64 to)
+struct foreign_walk {
+	const struct vmdev_ctx *ctx;
+	const struct kvm_io_bus *bus;	/* NULL: nothing there */
+	int next;			/* first entry not taken yet */
+	u64 max_end;			/* highest end of the entries taken */
+};
+
+static void walk_start(struct foreign_walk *w, struct vmdev_ctx *ctx,
+		       struct kvm *kvm, u32 space)
 {
-	struct kvm_io_bus *bus = kvm_get_bus(kvm, kvm_bus_of(space));
-	int i;
+	w->ctx = ctx;
+	w->bus = kvm_get_bus(kvm, kvm_bus_of(space));
+	w->next = 0;
+	w->max_end = 0;
+}
 
-	if (!bus || from >= to)
-		return false;
-	for (i = 0; i < bus->dev_count; i++) {
-		const struct kvm_io_range *r = &bus->range[i];
+/*
+ * Does a foreign KVM device intersect [from, to)? Successive calls must
+ * not decrease to. Every entry starting before to is taken into max_end,
+ * and an entry starting before to intersects iff it ends after from.
+ */
+static bool foreign(struct foreign_walk *w, u64 from, u64 to)
+{
+	while (w->bus && w->next < w->bus->dev_count &&
+	       w->bus->range[w->next].addr < to) {
+		const struct kvm_io_range *r = &w->bus->range[w->next++];
 
-		if (r->dev->ops == &window_ops && to_window(r->dev)->ctx == ctx)
+		if (r->dev->ops == &window_ops &&
+		    to_window(r->dev)->ctx == w->ctx)
 			continue;
 		/* len 0 is an ioeventfd of any length at addr. */
-		if (r->addr < to && r->addr + max(r->len, 1) > from)
-			return true;
+		w->max_end = max_t(u64, w->max_end, r->addr + max(r->len, 1));
 	}
-	return false;
+	return from < to && w->max_end > from;
 }
 
 /*
@@ -186,19 +204,23 @@ static u32 wanted_spans(struct vmdev_ctx *ctx, struct kvm *kvm,
 			struct vmdev_l3_span *spans)
 {
 	struct vmdev_l3_span *last = NULL;
+	struct foreign_walk w;
 	u32 i, nr = 0;
+	bool gap;
 
 	mutex_lock(&kvm->slots_lock);
 	for (i = 0; t && i < t->nr; i++) {
 		const struct vmdev_bus_range *r = &t->ranges[i];
 		u64 end = r->base + r->len;
 
-		if (r->len > VMDEV_L3_MAX_LEN ||
-		    foreign(ctx, kvm, r->space, r->base, end))
+		if (!i || r->space != t->ranges[i - 1].space)
+			walk_start(&w, ctx, kvm, r->space);
+		/* The gap first: the walk goes up in address. */
+		gap = !last || last->space != r->space ||
+		      foreign(&w, last->end, r->base);
+		if (r->len > VMDEV_L3_MAX_LEN || foreign(&w, r->base, end))
 			continue;
-		if (last && last->space == r->space &&
-		    end - last->base <= VMDEV_L3_MAX_LEN &&
-		    !foreign(ctx, kvm, r->space, last->end, r->base)) {
+		if (!gap && end - last->base <= VMDEV_L3_MAX_LEN) {
 			last->end = end;
 			continue;
 		}
