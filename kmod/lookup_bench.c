@@ -6,10 +6,15 @@
  * code (vmdev_bus_with(), whose lookup index is the shared core's) and
  * times vmdev_bus_find() at random addresses inside them, one line per
  * size. Every lookup is checked; "wrong" counts those that did not find
- * the range holding the address, and must be 0.
+ * the range holding the address, and must be 0. Beside it, in the same
+ * run, the plain binary search over the same ranges that the module
+ * used before the index (bsearch_per_s), as the reference. Each figure
+ * is the median of BENCH_ROUNDS rounds, all sizes and both kinds taking
+ * turns in each, after a round that is not counted (a loaded or
+ * emulated machine varies from round to round).
  *
  * Debugfs, root only, not an ABI: for tests/kmod/kmod_lookup_bench and
- * whoever measures. A read keeps one CPU busy for about a second, in
+ * whoever measures. A read keeps one CPU busy for about two seconds, in
  * rounds of 4096 lookups between which it may be rescheduled.
  */
 #include <linux/debugfs.h>
@@ -28,13 +33,26 @@
 #define BENCH_LEN	0x1000ULL
 #define BENCH_STRIDE	0x2000ULL	/* a hole after every range */
 #define BENCH_ADDRS	4096
-#define BENCH_NS	(200 * NSEC_PER_MSEC)
+#define BENCH_NS	(40 * NSEC_PER_MSEC)	/* a round */
+#define BENCH_ROUNDS	5	/* per size and kind, interleaved: median */
 
-struct bench_run {
-	u64 lookups;
-	u64 ns;
-	u64 wrong;
-};
+/*
+ * The reference: the last range starting at or before addr, or NULL.
+ * Out of line, as vmdev_bus_find() is.
+ */
+static noinline const struct vmdev_bus_range *
+bsearch_floor(const struct vmdev_bus_table *t, u64 addr)
+{
+	const struct vmdev_bus_range *r = &t->ranges[t->start[VMDEV_SPACE_MMIO]];
+	u32 n = t->idx[VMDEV_SPACE_MMIO].n, half;
+
+	while (n > 1) {
+		half = n / 2;
+		r = r[half].base <= addr ? r + half : r;
+		n -= half;
+	}
+	return r->base <= addr ? r : NULL;
+}
 
 /* A bus of n ranges at BENCH_STRIDE, or an ERR_PTR. */
 static struct vmdev_bus_table *bench_table(u32 n)
@@ -57,7 +75,7 @@ static struct vmdev_bus_table *bench_table(u32 n)
 }
 
 /* One round of lookups, under RCU as the vCPUs' are. */
-static u64 bench_round(struct vmdev_bus *bus, const u64 *addr)
+static u64 bench_round(struct vmdev_bus *bus, const u64 *addr, bool ref)
 {
 	const struct vmdev_bus_range *r;
 	u64 wrong = 0;
@@ -65,7 +83,8 @@ static u64 bench_round(struct vmdev_bus *bus, const u64 *addr)
 
 	rcu_read_lock();
 	for (i = 0; i < BENCH_ADDRS; i++) {
-		r = vmdev_bus_find(bus, VMDEV_SPACE_MMIO, addr[i], 4);
+		r = ref ? bsearch_floor(rcu_dereference(bus->table), addr[i]) :
+			  vmdev_bus_find(bus, VMDEV_SPACE_MMIO, addr[i], 4);
 		if (IS_ERR_OR_NULL(r) || addr[i] - r->base >= r->len)
 			wrong++;
 	}
@@ -73,57 +92,107 @@ static u64 bench_round(struct vmdev_bus *bus, const u64 *addr)
 	return wrong;
 }
 
-static int bench_size(u32 n, u64 *addr, struct bench_run *run)
+/* Lookups per second of one timed round; wrong lookups added up. */
+static u64 bench_time(struct vmdev_bus *bus, const u64 *addr, bool ref,
+		      u64 *wrong)
 {
+	u64 t0 = ktime_get_ns(), ns, lookups = 0;
+
+	do {
+		*wrong += bench_round(bus, addr, ref);
+		lookups += BENCH_ADDRS;
+		cond_resched();
+		ns = ktime_get_ns() - t0;
+	} while (ns < BENCH_NS);
+	return div64_u64(lookups * NSEC_PER_SEC, ns);
+}
+
+static u64 median(u64 *v)
+{
+	u32 i, j;
+
+	for (i = 1; i < BENCH_ROUNDS; i++)
+		for (j = i; j && v[j - 1] > v[j]; j--)
+			swap(v[j - 1], v[j]);
+	return v[BENCH_ROUNDS / 2];
+}
+
+static const u32 bench_sizes[] = { 1, 100, 1000, 10000 };
+#define BENCH_SIZES	ARRAY_SIZE(bench_sizes)
+
+/* One bus size: its bus, its addresses, its rounds. */
+struct bench_set {
 	struct vmdev_bus bus;
-	struct vmdev_bus_table *t;
-	u64 t0;
+	u64 addr[BENCH_ADDRS];
+	u64 rate[BENCH_ROUNDS];	/* lookups per second, index */
+	u64 ref[BENCH_ROUNDS];	/* lookups per second, plain binary search */
+	u64 wrong;
+};
+
+static int bench_set_init(struct bench_set *b, u32 n)
+{
+	struct vmdev_bus_table *t = bench_table(n);
 	u32 i;
 
-	t = bench_table(n);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
-	RCU_INIT_POINTER(bus.table, t);
+	RCU_INIT_POINTER(b->bus.table, t);
 	for (i = 0; i < BENCH_ADDRS; i++)
-		addr[i] = BENCH_BASE + get_random_u32_below(n) * BENCH_STRIDE +
-			  get_random_u32_below(BENCH_LEN - 4);
-	memset(run, 0, sizeof(*run));
-	t0 = ktime_get_ns();
-	do {
-		run->wrong += bench_round(&bus, addr);
-		run->lookups += BENCH_ADDRS;
-		cond_resched();
-		run->ns = ktime_get_ns() - t0;
-	} while (run->ns < BENCH_NS);
-	kvfree(t);
+		b->addr[i] = BENCH_BASE +
+			     get_random_u32_below(n) * BENCH_STRIDE +
+			     get_random_u32_below(BENCH_LEN - 4);
 	return 0;
+}
+
+/*
+ * Every size and both kinds take turns within each round, so that a
+ * change of the machine's load falls on all of them alike.
+ */
+static void bench_rounds(struct bench_set *b)
+{
+	u32 r, s;
+
+	for (s = 0; s < BENCH_SIZES; s++)	/* warm-up, not counted */
+		bench_time(&b[s].bus, b[s].addr, false, &b[s].wrong);
+	for (r = 0; r < BENCH_ROUNDS; r++) {
+		for (s = 0; s < BENCH_SIZES; s++) {
+			b[s].rate[r] = bench_time(&b[s].bus, b[s].addr, false,
+						  &b[s].wrong);
+			b[s].ref[r] = bench_time(&b[s].bus, b[s].addr, true,
+						 &b[s].wrong);
+		}
+	}
 }
 
 static int lookup_bench_show(struct seq_file *m, void *unused)
 {
-	static const u32 sizes[] = { 1, 100, 1000, 10000 };
-	struct bench_run run;
-	u64 *addr, rate, rate1 = 0;
-	unsigned int s;
+	struct bench_set *b;
+	u64 rate, rate1 = 1;
+	u32 s;
 	int ret = 0;
 
-	addr = kmalloc_array(BENCH_ADDRS, sizeof(*addr), GFP_KERNEL);
-	if (!addr)
+	b = kvcalloc(BENCH_SIZES, sizeof(*b), GFP_KERNEL);
+	if (!b)
 		return -ENOMEM;
-	seq_puts(m, "ranges lookups_per_s ns_per_lookup percent_of_1_range wrong\n");
-	for (s = 0; s < ARRAY_SIZE(sizes) && !ret; s++) {
-		ret = bench_size(sizes[s], addr, &run);
-		if (ret)
-			break;
-		rate = div64_u64(run.lookups * NSEC_PER_SEC, run.ns);
+	for (s = 0; s < BENCH_SIZES && !ret; s++)
+		ret = bench_set_init(&b[s], bench_sizes[s]);
+	if (!ret)
+		bench_rounds(b);
+	if (!ret)
+		seq_puts(m, "ranges lookups_per_s ns_per_lookup percent_of_1_range wrong bsearch_per_s\n");
+	for (s = 0; s < BENCH_SIZES && !ret; s++) {
+		rate = max_t(u64, median(b[s].rate), 1);
 		if (!s)
 			rate1 = rate;
-		seq_printf(m, "%u %llu %llu.%02llu %llu %llu\n", sizes[s], rate,
-			   div64_u64(run.ns, run.lookups),
-			   div64_u64(run.ns * 100, run.lookups) % 100,
-			   div64_u64(rate * 100, max_t(u64, rate1, 1)), run.wrong);
+		seq_printf(m, "%u %llu %llu.%02llu %llu %llu %llu\n",
+			   bench_sizes[s], rate, div64_u64(NSEC_PER_SEC, rate),
+			   div64_u64(100 * NSEC_PER_SEC, rate) % 100,
+			   div64_u64(rate * 100, rate1), b[s].wrong,
+			   median(b[s].ref));
 	}
-	kfree(addr);
+	for (s = 0; s < BENCH_SIZES; s++)
+		kvfree(rcu_dereference_protected(b[s].bus.table, true));
+	kvfree(b);
 	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(lookup_bench);

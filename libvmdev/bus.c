@@ -3,21 +3,24 @@
 #include <stdlib.h>
 #include "bus.h"
 
-/* Entries and index memory per range: the index counts ranges in u32. */
-#define ENTRY_MEM	(sizeof(struct vmdev_io_entry) + vmdev_index_mem(1))
+/* Entries and lookup index memory per range. */
+#define ENTRY_MEM	(sizeof(struct vmdev_io_entry) + sizeof(uint32_t))
 
 struct vmdev_io_map *vmdev_io_map_new(const size_t nr[VMDEV_NR_SPACES])
 {
-	size_t max = (SIZE_MAX - sizeof(struct vmdev_io_map) -
-		      VMDEV_NR_SPACES * vmdev_index_mem(0)) / ENTRY_MEM;
+	/* The spaces' counts add up to all, so their indexes need at most: */
+	size_t extra = vmdev_index_mem(0) * (VMDEV_NR_SPACES + 1);
+	size_t max = (SIZE_MAX - sizeof(struct vmdev_io_map) - extra) /
+		     ENTRY_MEM;
 	struct vmdev_io_map *map;
 
+	/* The index counts ranges in u32. */
 	if (max > UINT32_MAX - 3)
 		max = UINT32_MAX - 3;
 	if (nr[VMDEV_PIO] > max || nr[VMDEV_MMIO] > max - nr[VMDEV_PIO])
 		return NULL;
 	map = malloc(sizeof(*map) + (nr[VMDEV_PIO] + nr[VMDEV_MMIO]) *
-		     ENTRY_MEM + VMDEV_NR_SPACES * vmdev_index_mem(0));
+		     ENTRY_MEM + extra);
 	if (!map)
 		return NULL;
 	atomic_init(&map->refs, 1);

@@ -14,25 +14,25 @@ static u32 bucket_shift(u64 span, u32 n)
 }
 
 void vmdev_index_build(struct vmdev_index *x, void *mem, const u64 *base0,
-		       size_t stride, u32 n)
+		       u32 stride, u32 n)
 {
-	u64 *keys = mem;
-	u32 *first = (u32 *)(keys + n);
+	u32 *first = mem;
+	u64 span;
 	u32 i, b;
 
-	for (i = 0; i < n; i++)
-		keys[i] = *(const u64 *)((const char *)base0 + i * stride);
-	x->keys = keys;
+	x->base0 = (const char *)base0;
+	x->stride = stride;
 	x->first = first;
 	x->n = n;
-	x->min = n ? keys[0] : 0;
-	x->shift = n ? bucket_shift(keys[n - 1] - keys[0], n) : 0;
-	x->nb = n ? (u32)((keys[n - 1] - keys[0]) >> x->shift) + 1 : 0;
+	x->min = n ? *base0 : 0;
+	span = n ? vmdev_index_key(x, n - 1) - x->min : 0;
+	x->shift = n ? bucket_shift(span, n) : 0;
+	x->nb = n ? (u32)(span >> x->shift) + 1 : 0;
 	/* first[b]: bases <= min + b * 2^shift, for every bucket start. */
 	for (i = 0, b = 0; b < x->nb; b++) {
 		u64 start = x->min + ((u64)b << x->shift);
 
-		while (i < n && keys[i] <= start)
+		while (i < n && vmdev_index_key(x, i) <= start)
 			i++;
 		first[b] = i;
 	}

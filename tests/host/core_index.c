@@ -29,7 +29,7 @@ static long scan_floor(const uint64_t *keys, uint32_t n, uint64_t addr)
 static int check(struct __test_metadata *_metadata, const uint64_t *keys,
 		 uint32_t n)
 {
-	static uint64_t mem[(MAX_KEYS * 8 + (MAX_KEYS + 3) * 4) / 8 + 1];
+	static uint32_t mem[MAX_KEYS + 4];
 	struct vmdev_index x;
 	uint64_t probes[3];
 	uint32_t k, p;
