@@ -310,7 +310,7 @@ TEST_F(api, regdev_ranges)
 }
 
 /* The context's limits: devices, then ranges of all devices. */
-TEST_F(api, regdev_limits)
+TEST_F_TIMEOUT(api, regdev_limits, 600)
 {
 	struct vmdev_regdev_opts o = opts_of(&map);
 	static struct vmdev_regdev *devs[VMDEV_MAX_DEVICES];
