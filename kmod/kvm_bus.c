@@ -44,6 +44,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <generated/utsversion.h>
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/kallsyms.h>
 #include <linux/kvm_host.h>
@@ -56,7 +58,6 @@
 #include <linux/vmdev.h>
 
 #include "kvm_bus.h"
-#include "objects.h"
 #include "vmdev_kvm_bus.h"
 
 static char *level3 = "auto";
@@ -65,6 +66,17 @@ MODULE_PARM_DESC(level3,
 		 "Fast path level 3, devices on KVM's I/O bus: auto (default: where the kernel is verified), on (refuse to load otherwise), off");
 
 static u32 l3_state = VMDEV_L3_NOT_BUILT;
+
+/*
+ * Updates made to KVM's buses, each a copy of a bus array and an SRCU
+ * wait: debugfs vmdev/kvm_bus_updates, for the tests of level 3's cost.
+ */
+static atomic_t bus_updates = ATOMIC_INIT(0);
+
+void vmdev_kvm_bus_debugfs(struct dentry *dir)
+{
+	debugfs_create_atomic_t("kvm_bus_updates", 0400, dir, &bus_updates);
+}
 
 #if VMDEV_L3_BUILT
 /*
@@ -248,7 +260,7 @@ static void bus_publish(struct kvm *kvm, const struct vmdev_kvm_bus_edit *e,
 		if (new[i])
 			kfree(old[i]);
 	}
-	vmdev_obj_inc(VMDEV_OBJ_KVM_BUS_UPDATES);
+	atomic_inc(&bus_updates);
 }
 
 /*
@@ -309,6 +321,6 @@ void vmdev_kvm_bus_unregister(struct kvm *kvm, enum kvm_bus idx,
 	mutex_lock(&kvm->slots_lock);
 	vmdev_kvm_bus_unregister_jmp(kvm, idx, dev);
 	mutex_unlock(&kvm->slots_lock);
-	vmdev_obj_inc(VMDEV_OBJ_KVM_BUS_UPDATES);
+	atomic_inc(&bus_updates);
 #endif
 }

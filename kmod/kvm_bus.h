@@ -28,7 +28,10 @@ struct vmdev_kvm_bus_edit {
 int vmdev_kvm_bus_unregister_jmp(struct kvm *kvm, enum kvm_bus idx,
 				 struct kvm_io_device *dev);
 
+struct dentry;
+
 int vmdev_kvm_bus_init(void);
+void vmdev_kvm_bus_debugfs(struct dentry *dir);
 u32 vmdev_kvm_bus_state(void);
 int vmdev_kvm_bus_apply(struct kvm *kvm, const struct vmdev_kvm_bus_edit *e,
 			u32 nr);

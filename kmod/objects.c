@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
+#include "kvm_bus.h"
 #include "lookup_bench.h"
 #include "objects.h"
 
@@ -21,7 +22,6 @@ static const char *const vmdev_obj_names[VMDEV_OBJ_COUNT] = {
 	[VMDEV_OBJ_SOURCES] = "sources",
 	[VMDEV_OBJ_VMS] = "vms",
 	[VMDEV_OBJ_KVM_BUS] = "kvm_bus_devices",
-	[VMDEV_OBJ_KVM_BUS_UPDATES] = "kvm_bus_updates",
 };
 
 static struct dentry *vmdev_debugfs;
@@ -54,6 +54,7 @@ void vmdev_objects_init(void)
 	debugfs_create_file("objects", 0400, vmdev_debugfs, NULL,
 			    &objects_fops);
 	vmdev_lookup_bench_init(vmdev_debugfs);
+	vmdev_kvm_bus_debugfs(vmdev_debugfs);
 }
 
 void vmdev_objects_uninit(void)

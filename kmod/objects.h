@@ -14,12 +14,6 @@ enum vmdev_obj {
 	VMDEV_OBJ_SOURCES,	/* eventfds held to listen to */
 	VMDEV_OBJ_VMS,		/* KVM VMs held by contexts */
 	VMDEV_OBJ_KVM_BUS,	/* devices on KVM's I/O bus (level 3) */
-	/*
-	 * Not live objects but a count that only grows: the changes made
-	 * to KVM's buses (each one a copy of the bus array and an SRCU
-	 * wait), for the tests of level 3's cost.
-	 */
-	VMDEV_OBJ_KVM_BUS_UPDATES,
 	VMDEV_OBJ_COUNT
 };
 

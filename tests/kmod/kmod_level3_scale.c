@@ -5,7 +5,7 @@
  * reads the first, a middle and the last range without an exit. 10,000
  * ranges take one KVM device too, every access reaches its own device
  * without an exit, and devices created inside the window change KVM's
- * bus not at all (counted by debugfs vmdev/objects, kvm_bus_updates); up
+ * bus not at all (counted by debugfs vmdev/kvm_bus_updates); up
  * to VMDEV_MAX_RANGES, past which a device is refused with nothing
  * changed. Whatever one creation or destruction moves is one update of
  * KVM's buses: 32 windows made at once, all of them dropped at once,
@@ -152,7 +152,7 @@ TEST_F(scale, apart_up_to_the_cap)
 		k.addr = PIO_BASE + i * STRIDE + KMOD_WINDOW;
 		ASSERT_EQ(0, ioctl(self->vm.vm_fd, KVM_IOEVENTFD, &k));
 	}
-	upd = kmod_objects("kvm_bus_updates");
+	upd = kl3_bus_updates();
 	ASSERT_LE(0, upd);
 	ASSERT_EQ(0, kl3_attach(self->ctx, self->vm.vm_fd));
 	ASSERT_EQ(0, kl3_level(self->ctx, PIO, PIO_BASE, &l));
@@ -160,7 +160,7 @@ TEST_F(scale, apart_up_to_the_cap)
 	EXPECT_EQ((uint32_t)MAX_WINDOWS, l.windows);
 	EXPECT_EQ(bus + MAX_WINDOWS, kmod_objects("kvm_bus_devices"));
 	/* 32 windows, one update. */
-	EXPECT_EQ(upd + 1, kmod_objects("kvm_bus_updates"));
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
 	for (i = 0; i < SPARSE; i++)
 		EXPECT_EQ(i < MAX_WINDOWS ? VMDEV_LEVEL_KVM_BUS :
 			  VMDEV_LEVEL_MODULE,
@@ -174,7 +174,7 @@ TEST_F(scale, apart_up_to_the_cap)
 	close(self->ctx);
 	self->ctx = -1;
 	EXPECT_EQ(bus, kmod_objects("kvm_bus_devices"));
-	EXPECT_EQ(upd + 2, kmod_objects("kvm_bus_updates"));
+	EXPECT_EQ(upd + 2, kl3_bus_updates());
 }
 
 /* 10,000 ranges: slots of KMOD_WINDOW bytes from MMIO_BASE. */
@@ -217,7 +217,7 @@ TEST_F_TIMEOUT(scale, ten_thousand_ranges, 600)
 {
 	static uint32_t ids[VMDEV_MAX_DEVICES];
 	long bus = kmod_objects("kvm_bus_devices");
-	long upd = kmod_objects("kvm_bus_updates");
+	long upd = kl3_bus_updates();
 	uint32_t n, j, dev, sample[40], nr_sample = 0;
 	struct vmdev_level l;
 	struct vmdev_range r;
@@ -229,7 +229,7 @@ TEST_F_TIMEOUT(scale, ten_thousand_ranges, 600)
 	n = fill_slots(_metadata, self->ctx, 0, TEN_K - 1, ids);
 	ASSERT_EQ(1U + (TEN_K - 2 + CHUNK - 1) / CHUNK, n);
 	/* One registration: the first device's window. */
-	EXPECT_EQ(upd + 1, kmod_objects("kvm_bus_updates"));
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
 	EXPECT_EQ(bus + 1, kmod_objects("kvm_bus_devices"));
 	ASSERT_EQ(0, kl3_level(self->ctx, MMIO, SLOT(TEN_K - 1), &l));
 	EXPECT_EQ((uint32_t)VMDEV_LEVEL_KVM_BUS, l.level);
@@ -264,16 +264,16 @@ TEST_F_TIMEOUT(scale, ten_thousand_ranges, 600)
 	}
 
 	/* Up to the limit: one window edge moved, in one update. */
-	upd = kmod_objects("kvm_bus_updates");
+	upd = kl3_bus_updates();
 	n += fill_slots(_metadata, self->ctx, TEN_K, VMDEV_MAX_RANGES - 1,
 			ids + n);
-	EXPECT_EQ(upd + 1, kmod_objects("kvm_bus_updates"));
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
 	EXPECT_EQ(bus + 1, kmod_objects("kvm_bus_devices"));
 	r = kmod_range(MMIO, SLOT(VMDEV_MAX_RANGES), KMOD_WINDOW);
 	EXPECT_EQ(-ENOSPC, kmod_create(self->ctx, &kmod_map, &r, 1, NULL));
 	r = kmod_range(PIO, PIO_BASE, KMOD_WINDOW);
 	EXPECT_EQ(-ENOSPC, kmod_create(self->ctx, &kmod_map, &r, 1, NULL));
-	EXPECT_EQ(upd + 1, kmod_objects("kvm_bus_updates"));
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
 	EXPECT_EQ(bus + 1, kmod_objects("kvm_bus_devices"));
 	EXPECT_EQ(VMDEV_LEVEL_NONE, kl3_level_of(self->ctx, MMIO,
 						 SLOT(VMDEV_MAX_RANGES)));
