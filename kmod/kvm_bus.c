@@ -86,14 +86,17 @@ void vmdev_kvm_bus_debugfs(struct dentry *dir)
  * symbol and no indirect branch is taken, which matters because 6.12's
  * IBT seals the function (its ENDBR is poisoned at boot).
  */
-asm(".pushsection .text, \"ax\"\n"
-    ".globl vmdev_kvm_bus_unregister_jmp\n"
-    ".type vmdev_kvm_bus_unregister_jmp, @function\n"
-    "vmdev_kvm_bus_unregister_jmp:\n"
-    "	jmp kvm_io_bus_write + " __stringify(VMDEV_L3_UNREGISTER_DELTA) "\n"
-    "	int3\n"
-    ".size vmdev_kvm_bus_unregister_jmp, . - vmdev_kvm_bus_unregister_jmp\n"
-    ".popsection\n");
+#define VMDEV_JMP(name, delta)						\
+	".pushsection .text, \"ax\"\n"					\
+	".globl " #name "\n"						\
+	".type " #name ", @function\n"					\
+	#name ":\n"							\
+	"	jmp kvm_io_bus_write + " __stringify(delta) "\n"	\
+	"	int3\n"							\
+	".size " #name ", . - " #name "\n"				\
+	".popsection\n"
+
+asm(VMDEV_JMP(vmdev_kvm_bus_unregister_jmp, VMDEV_L3_UNREGISTER_DELTA));
 
 /* Is addr, per kallsyms, the start of function name of kvm, of size? */
 static bool is_function(unsigned long addr, const char *name,

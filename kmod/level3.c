@@ -304,8 +304,7 @@ static void change_init(struct l3_change *c)
 {
 	u32 s;
 
-	BUILD_BUG_ON(VMDEV_SPACE_PIO >= VMDEV_KVM_EDIT_BUSES ||
-		     VMDEV_SPACE_MMIO >= VMDEV_KVM_EDIT_BUSES);
+	/* Indexed by space: VMDEV_SPACE_PIO and VMDEV_SPACE_MMIO, 0 and 1. */
 	for (s = 0; s < VMDEV_KVM_EDIT_BUSES; s++) {
 		c->edit[s].idx = kvm_bus_of(s);
 		c->edit[s].del = c->del[s];
