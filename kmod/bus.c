@@ -73,13 +73,37 @@ int vmdev_bus_check_ranges(struct vmdev_range *ranges, u32 n)
 	return 0;
 }
 
+/* Room for nr ranges and the index of each space's ranges behind them. */
 static struct vmdev_bus_table *table_alloc(u32 nr)
 {
 	struct vmdev_bus_table *t;
+	size_t size = struct_size(t, ranges, nr);
 
-	t = kvmalloc(struct_size(t, ranges, nr), GFP_KERNEL_ACCOUNT);
+	/* The spaces' counts add up to nr, so their memory is at most: */
+	size = size_add(size, vmdev_index_mem(nr) +
+			VMDEV_BUS_SPACES * vmdev_index_mem(0));
+	t = kvmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (t)
 		t->nr = nr;
+	return t;
+}
+
+/* Index each space's ranges: once the table is filled, before publishing. */
+static struct vmdev_bus_table *table_index(struct vmdev_bus_table *t)
+{
+	char *mem = (char *)&t->ranges[t->nr];
+	u32 s, i = 0, n;
+
+	BUILD_BUG_ON(VMDEV_SPACE_PIO != 0 || VMDEV_SPACE_MMIO != 1);
+	BUILD_BUG_ON(offsetof(struct vmdev_bus_range, base) != 0);
+	for (s = 0; s < VMDEV_BUS_SPACES; s++) {
+		t->start[s] = i;
+		for (n = 0; i < t->nr && t->ranges[i].space == s; i++)
+			n++;
+		vmdev_index_build(&t->idx[s], mem, &t->ranges[t->start[s]].base,
+				  sizeof(t->ranges[0]), n);
+		mem += vmdev_index_mem(n);
+	}
 	return t;
 }
 
@@ -124,7 +148,7 @@ struct vmdev_bus_table *vmdev_bus_with(const struct vmdev_bus_table *old,
 			return ERR_PTR(-EEXIST);
 		}
 	}
-	return t;
+	return table_index(t);
 }
 
 /*
@@ -147,7 +171,7 @@ struct vmdev_bus_table *vmdev_bus_without(const struct vmdev_bus_table *old,
 		if (old->ranges[i].dev != dev)
 			t->ranges[k++] = old->ranges[i];
 	}
-	return t;
+	return table_index(t);
 }
 
 /* Free the table of a bus no reader can reach any more. */
@@ -155,23 +179,6 @@ void vmdev_bus_destroy(struct vmdev_bus *bus)
 {
 	kvfree(rcu_dereference_protected(bus->table, true));
 	RCU_INIT_POINTER(bus->table, NULL);
-}
-
-/* Index of the last range at or before (space, addr) in bus order, or -1. */
-static int floor_index(const struct vmdev_bus_table *t, u32 space, u64 addr)
-{
-	int lo = 0, hi = t->nr;
-
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-		const struct vmdev_bus_range *r = &t->ranges[mid];
-
-		if (key_cmp(r->space, r->base, space, addr) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo - 1;
 }
 
 /*
@@ -185,22 +192,25 @@ const struct vmdev_bus_range *vmdev_bus_find(struct vmdev_bus *bus, u32 space,
 					     u64 addr, u32 len)
 {
 	const struct vmdev_bus_table *t = rcu_dereference(bus->table);
-	const struct vmdev_bus_range *r;
-	int i;
+	const struct vmdev_bus_range *r0, *r;
+	const struct vmdev_index *x;
+	long i;
 
-	if (!t)
+	if (!t || space >= VMDEV_BUS_SPACES)
 		return NULL;
-	i = floor_index(t, space, addr);
+	x = &t->idx[space];
+	r0 = &t->ranges[t->start[space]];
+	i = vmdev_index_floor(x, addr);
 	if (i >= 0) {
-		r = &t->ranges[i];
-		if (r->space == space && addr - r->base < r->len)
+		r = &r0[i];
+		if (addr - r->base < r->len)
 			return len <= r->len - (addr - r->base) ?
 			       r : ERR_PTR(-EINVAL);
 	}
 	/* The next range starts after addr: does the access reach it? */
-	if (i + 1 < (int)t->nr) {
-		r = &t->ranges[i + 1];
-		if (r->space == space && r->base - addr < len)
+	if (i + 1 < (long)x->n) {
+		r = &r0[i + 1];
+		if (r->base - addr < len)
 			return ERR_PTR(-EINVAL);
 	}
 	return NULL;

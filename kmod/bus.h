@@ -13,6 +13,8 @@
 #include <linux/types.h>
 #include <linux/vmdev.h>
 
+#include "index.h"
+
 struct vmdev_device;
 
 /* [base, base + len) of space maps offset 0.. of the device's window. */
@@ -23,10 +25,18 @@ struct vmdev_bus_range {
 	struct vmdev_device *dev;
 };
 
-/* An immutable snapshot of the bus, replaced as a whole. */
+#define VMDEV_BUS_SPACES	2	/* PIO, MMIO */
+
+/*
+ * An immutable snapshot of the bus, replaced as a whole: the ranges, then
+ * the lookup index of each space's ranges (libvmdev/core/index.h), whose
+ * memory follows the ranges in the same allocation.
+ */
 struct vmdev_bus_table {
 	struct rcu_head rcu;
 	u32 nr;
+	u32 start[VMDEV_BUS_SPACES];	/* a space's first range in ranges */
+	struct vmdev_index idx[VMDEV_BUS_SPACES];
 	struct vmdev_bus_range ranges[];
 };
 

@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Level 3 of the fast path (Documentation/fast-path.rst): vmdev.ko calls
-# two functions of kvm.ko that KVM does not export,
-# kvm_io_bus_register_dev() and kvm_io_bus_unregister_dev(). It reaches
-# them as kvm_io_bus_write (exported) + a fixed distance, through a direct
-# jump. This script finds that distance in the very kvm.ko of the kernel
-# the module is built for and writes it, with the sizes the module checks
-# at load time, as a C header on stdout.
+# Level 3 of the fast path (Documentation/fast-path.rst): vmdev.ko
+# changes KVM's I/O buses only on the very kernel it was built for, and
+# checks that at load time by finding two functions of kvm.ko that KVM
+# does not export, kvm_io_bus_register_dev() and
+# kvm_io_bus_unregister_dev(), at kvm_io_bus_write (exported) + a fixed
+# distance, with the sizes found here; it also calls the second through
+# a direct jump to that address. This script finds those distances in the
+# very kvm.ko of the kernel the module is built for and writes them, with
+# the sizes, as a C header on stdout.
 #
 #   kvm-bus-offsets.sh KVER KDIR
 #

@@ -13,7 +13,9 @@
  * bus and register core as levels 0 to 2). A window stops short of any
  * other KVM device in between, and a range that overlaps one stays at
  * level 1: KVM's bus search assumes its devices do not nest. A device
- * added inside a window costs no KVM bus change at all.
+ * added inside a window costs no KVM bus change at all, and whatever a
+ * device's creation or destruction moves (windows added, widened,
+ * split, dropped) is one update of KVM's buses (kvm_bus.c).
  *
  * What a window cannot complete (nothing mapped there, a TRAP register,
  * a hole that traps, an access straddling a range) returns -EOPNOTSUPP:
@@ -24,10 +26,12 @@
  * Windows change under the context's lock, after the context's own bus
  * (which they read under RCU) is published: accesses see a new device
  * as soon as KVM sees its window, and a removed device is unpublished
- * before its window leaves. Unregistering waits for KVM's SRCU, after
- * which no vCPU is inside a window, and the window is freed by the
- * module (never from a destructor: 6.12 calls it on unregister, 6.1 does
- * not). A window that KVM refuses (bus full) leaves its ranges at level 1.
+ * before its window leaves. The update replaces old windows by new ones
+ * at once, so a range that stays is never without one; it waits for
+ * KVM's SRCU, after which no vCPU is inside a window taken off, and the
+ * window is freed by the module (never from a destructor: 6.12 calls it
+ * on unregister, 6.1 does not). An update that KVM has no room for (its
+ * bus full) leaves the windows as they were, the new ranges at level 1.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -153,27 +157,45 @@ static const struct kvm_io_device_ops window_ops = {
 };
 
 /*
- * Does a KVM device that is not one of ctx's windows intersect
- * [from, to) of space? Under kvm->slots_lock.
+ * The KVM devices of one bus that are not ctx's windows, walked beside
+ * ctx's ranges of that space: both are sorted by address, so a sync costs
+ * O(ranges + KVM devices), not their product (10,000 ranges against up
+ * to 1000 KVM devices). Under kvm->slots_lock.
  */
-static bool foreign(struct vmdev_ctx *ctx, struct kvm *kvm, u32 space,
-		    u64 from, u64 to)
+struct foreign_walk {
+	const struct vmdev_ctx *ctx;
+	const struct kvm_io_bus *bus;	/* NULL: nothing there */
+	int next;			/* first entry not taken yet */
+	u64 max_end;			/* highest end of the entries taken */
+};
+
+static void walk_start(struct foreign_walk *w, struct vmdev_ctx *ctx,
+		       struct kvm *kvm, u32 space)
 {
-	struct kvm_io_bus *bus = kvm_get_bus(kvm, kvm_bus_of(space));
-	int i;
+	w->ctx = ctx;
+	w->bus = kvm_get_bus(kvm, kvm_bus_of(space));
+	w->next = 0;
+	w->max_end = 0;
+}
 
-	if (!bus || from >= to)
-		return false;
-	for (i = 0; i < bus->dev_count; i++) {
-		const struct kvm_io_range *r = &bus->range[i];
+/*
+ * Does a foreign KVM device intersect [from, to)? Successive calls must
+ * not decrease to. Every entry starting before to is taken into max_end,
+ * and an entry starting before to intersects iff it ends after from.
+ */
+static bool foreign(struct foreign_walk *w, u64 from, u64 to)
+{
+	while (w->bus && w->next < w->bus->dev_count &&
+	       w->bus->range[w->next].addr < to) {
+		const struct kvm_io_range *r = &w->bus->range[w->next++];
 
-		if (r->dev->ops == &window_ops && to_window(r->dev)->ctx == ctx)
+		if (r->dev->ops == &window_ops &&
+		    to_window(r->dev)->ctx == w->ctx)
 			continue;
 		/* len 0 is an ioeventfd of any length at addr. */
-		if (r->addr < to && r->addr + max(r->len, 1) > from)
-			return true;
+		w->max_end = max_t(u64, w->max_end, r->addr + max(r->len, 1));
 	}
-	return false;
+	return from < to && w->max_end > from;
 }
 
 /*
@@ -186,19 +208,23 @@ static u32 wanted_spans(struct vmdev_ctx *ctx, struct kvm *kvm,
 			struct vmdev_l3_span *spans)
 {
 	struct vmdev_l3_span *last = NULL;
+	struct foreign_walk w;
 	u32 i, nr = 0;
+	bool gap;
 
 	mutex_lock(&kvm->slots_lock);
 	for (i = 0; t && i < t->nr; i++) {
 		const struct vmdev_bus_range *r = &t->ranges[i];
 		u64 end = r->base + r->len;
 
-		if (r->len > VMDEV_L3_MAX_LEN ||
-		    foreign(ctx, kvm, r->space, r->base, end))
+		if (!i || r->space != t->ranges[i - 1].space)
+			walk_start(&w, ctx, kvm, r->space);
+		/* The gap first: the walk goes up in address. */
+		gap = !last || last->space != r->space ||
+		      foreign(&w, last->end, r->base);
+		if (r->len > VMDEV_L3_MAX_LEN || foreign(&w, r->base, end))
 			continue;
-		if (last && last->space == r->space &&
-		    end - last->base <= VMDEV_L3_MAX_LEN &&
-		    !foreign(ctx, kvm, r->space, last->end, r->base)) {
+		if (!gap && end - last->base <= VMDEV_L3_MAX_LEN) {
 			last->end = end;
 			continue;
 		}
@@ -219,8 +245,8 @@ static bool same_span(const struct vmdev_l3_window *w,
 	return w->space == s->space && w->base == s->base && w->end == s->end;
 }
 
-/* A new window on KVM's bus, or NULL (its ranges stay at level 1). */
-static struct vmdev_l3_window *window_add(struct vmdev_ctx *ctx,
+/* A new window for s, not on KVM's bus yet, or NULL. */
+static struct vmdev_l3_window *window_new(struct vmdev_ctx *ctx,
 					  const struct vmdev_l3_span *s)
 {
 	struct vmdev_l3_window *w;
@@ -233,22 +259,7 @@ static struct vmdev_l3_window *window_add(struct vmdev_ctx *ctx,
 	w->space = s->space;
 	w->base = s->base;
 	w->end = s->end;
-	if (vmdev_kvm_bus_register(ctx->vm.kvm, kvm_bus_of(s->space), s->base,
-				   s->end - s->base, &w->iodev)) {
-		kfree(w);
-		return NULL;
-	}
-	vmdev_obj_inc(VMDEV_OBJ_KVM_BUS);
 	return w;
-}
-
-/* Off KVM's bus (no vCPU inside it any more), then freed. */
-static void window_remove(struct vmdev_l3_window *w)
-{
-	vmdev_kvm_bus_unregister(w->ctx->vm.kvm, kvm_bus_of(w->space),
-				 &w->iodev);
-	kfree(w);
-	vmdev_obj_dec(VMDEV_OBJ_KVM_BUS);
 }
 
 /* The window of win[0..nr) that is exactly s, or NULL. */
@@ -264,8 +275,8 @@ static struct vmdev_l3_window *find_kept(struct vmdev_l3_window **win, u32 nr,
 	return NULL;
 }
 
-static bool is_kept(struct vmdev_l3_window **win, u32 nr,
-		    const struct vmdev_l3_window *w)
+static bool is_in(struct vmdev_l3_window **win, u32 nr,
+		  const struct vmdev_l3_window *w)
 {
 	u32 i;
 
@@ -277,53 +288,159 @@ static bool is_kept(struct vmdev_l3_window **win, u32 nr,
 }
 
 /*
- * Make the windows cover the context's bus as it now is. New windows go
- * on KVM's bus before old ones leave, so a range that stays never
- * drops to level 1 meanwhile. Under the context's lock, after the bus
- * was published.
+ * One change of a context's windows, made to KVM's buses in one update
+ * (vmdev_kvm_bus_apply()): per space, the windows put on and taken off.
+ */
+struct l3_change {
+	struct vmdev_l3_span spans[VMDEV_L3_MAX_WINDOWS];
+	struct vmdev_l3_window *next[VMDEV_L3_MAX_WINDOWS];
+	u32 nr_next;
+	struct kvm_io_device *del[VMDEV_KVM_EDIT_BUSES][VMDEV_L3_MAX_WINDOWS];
+	struct kvm_io_range add[VMDEV_KVM_EDIT_BUSES][VMDEV_L3_MAX_WINDOWS];
+	struct vmdev_kvm_bus_edit edit[VMDEV_KVM_EDIT_BUSES];
+};
+
+static void change_init(struct l3_change *c)
+{
+	u32 s;
+
+	/* Indexed by space: VMDEV_SPACE_PIO and VMDEV_SPACE_MMIO, 0 and 1. */
+	for (s = 0; s < VMDEV_KVM_EDIT_BUSES; s++) {
+		c->edit[s].idx = kvm_bus_of(s);
+		c->edit[s].del = c->del[s];
+		c->edit[s].add = c->add[s];
+	}
+}
+
+static void change_del(struct l3_change *c, struct vmdev_l3_window *w)
+{
+	struct vmdev_kvm_bus_edit *e = &c->edit[w->space];
+
+	c->del[w->space][e->nr_del++] = &w->iodev;
+}
+
+static void change_add(struct l3_change *c, struct vmdev_l3_window *w)
+{
+	struct vmdev_kvm_bus_edit *e = &c->edit[w->space];
+
+	c->add[w->space][e->nr_add++] = (struct kvm_io_range){
+		.addr = w->base, .len = w->end - w->base, .dev = &w->iodev,
+	};
+}
+
+/*
+ * The change from l3's windows to those of spans: windows that stay
+ * are kept (never off KVM's bus meanwhile), the others replaced.
+ */
+static void change_plan(struct l3_change *c, struct vmdev_ctx *ctx, u32 nr)
+{
+	struct vmdev_l3 *l3 = &ctx->l3;
+	struct vmdev_l3_window *w;
+	u32 i;
+
+	for (i = 0; i < nr; i++) {
+		w = find_kept(l3->win, l3->nr, &c->spans[i]);
+		if (!w) {
+			w = window_new(ctx, &c->spans[i]);
+			if (!w)
+				continue;	/* its ranges stay at level 1 */
+			change_add(c, w);
+		}
+		c->next[c->nr_next++] = w;
+	}
+	for (i = 0; i < l3->nr; i++) {
+		if (!is_in(c->next, c->nr_next, l3->win[i]))
+			change_del(c, l3->win[i]);
+	}
+}
+
+/*
+ * Make the windows cover the context's bus as it now is, in one update
+ * of KVM's buses whatever moves (no update when nothing does). If KVM
+ * refuses it (no room, no memory), the windows stay as they were:
+ * still correct, with the ranges outside them at level 1. Under the
+ * context's lock, after the bus was published.
  */
 void vmdev_l3_sync(struct vmdev_ctx *ctx)
 {
-	struct vmdev_l3_window *next[VMDEV_L3_MAX_WINDOWS];
 	struct vmdev_l3 *l3 = &ctx->l3;
-	struct vmdev_l3_span *spans;
-	u32 i, nr, kept = 0;
+	struct l3_change *c;
+	u32 i, nr;
+	int ret;
 
 	lockdep_assert_held(&ctx->lock);
 	if (!l3->attached)
 		return;
-	spans = kcalloc(VMDEV_L3_MAX_WINDOWS, sizeof(*spans), GFP_KERNEL);
-	if (!spans)
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
 		return;		/* the old windows stay: still correct */
+	change_init(c);
 	nr = wanted_spans(ctx, ctx->vm.kvm,
 			  rcu_dereference_protected(ctx->bus.table,
 						    lockdep_is_held(&ctx->lock)),
-			  spans);
-	for (i = 0; i < nr; i++) {
-		next[kept] = find_kept(l3->win, l3->nr, &spans[i]);
-		if (!next[kept])
-			next[kept] = window_add(ctx, &spans[i]);
-		if (next[kept])
-			kept++;
+			  c->spans);
+	change_plan(c, ctx, nr);
+	ret = vmdev_kvm_bus_apply(ctx->vm.kvm, c->edit, VMDEV_KVM_EDIT_BUSES);
+	for (i = 0; i < c->nr_next; i++) {
+		struct vmdev_l3_window *w = c->next[i];
+
+		if (is_in(l3->win, l3->nr, w))
+			continue;
+		if (ret)
+			kfree(w);	/* never on KVM's bus */
+		else
+			vmdev_obj_inc(VMDEV_OBJ_KVM_BUS);
 	}
-	for (i = 0; i < l3->nr; i++) {
-		if (!is_kept(next, kept, l3->win[i]))
-			window_remove(l3->win[i]);
+	if (!ret) {
+		/* Off KVM's bus, and no vCPU inside any more. */
+		for (i = 0; i < l3->nr; i++) {
+			if (is_in(c->next, c->nr_next, l3->win[i]))
+				continue;
+			kfree(l3->win[i]);
+			vmdev_obj_dec(VMDEV_OBJ_KVM_BUS);
+		}
+		memcpy(l3->win, c->next, c->nr_next * sizeof(*c->next));
+		l3->nr = c->nr_next;
 	}
-	memcpy(l3->win, next, kept * sizeof(*next));
-	l3->nr = kept;
-	kfree(spans);
+	kfree(c);
 }
 
-/* Take every window off KVM's bus: the context is going away. */
+/*
+ * Take every window off KVM's bus: the context is going away. In one
+ * update; if memory is too short for it, one by one through KVM's own
+ * unregister, which cannot fail to take a device off.
+ */
 void vmdev_l3_detach(struct vmdev_ctx *ctx)
 {
-	u32 i;
+	struct kvm_io_device *del[VMDEV_KVM_EDIT_BUSES][VMDEV_L3_MAX_WINDOWS];
+	struct vmdev_kvm_bus_edit e[VMDEV_KVM_EDIT_BUSES] = {};
+	struct vmdev_l3 *l3 = &ctx->l3;
+	struct vmdev_l3_window *w;
+	u32 i, s;
 
-	for (i = 0; i < ctx->l3.nr; i++)
-		window_remove(ctx->l3.win[i]);
-	ctx->l3.nr = 0;
-	ctx->l3.attached = false;
+	if (!l3->nr)
+		goto out;
+	for (s = 0; s < VMDEV_KVM_EDIT_BUSES; s++) {
+		e[s].idx = kvm_bus_of(s);
+		e[s].del = del[s];
+	}
+	for (i = 0; i < l3->nr; i++) {
+		w = l3->win[i];
+		del[w->space][e[w->space].nr_del++] = &w->iodev;
+	}
+	if (vmdev_kvm_bus_apply(ctx->vm.kvm, e, VMDEV_KVM_EDIT_BUSES)) {
+		for (i = 0; i < l3->nr; i++)
+			vmdev_kvm_bus_unregister(ctx->vm.kvm,
+						 kvm_bus_of(l3->win[i]->space),
+						 &l3->win[i]->iodev);
+	}
+	for (i = 0; i < l3->nr; i++) {
+		kfree(l3->win[i]);
+		vmdev_obj_dec(VMDEV_OBJ_KVM_BUS);
+	}
+	l3->nr = 0;
+out:
+	l3->attached = false;
 }
 
 /*

@@ -9,6 +9,8 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
+#include "kvm_bus.h"
+#include "lookup_bench.h"
 #include "objects.h"
 
 static atomic_long_t vmdev_objs[VMDEV_OBJ_COUNT];
@@ -51,6 +53,8 @@ void vmdev_objects_init(void)
 	vmdev_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("objects", 0400, vmdev_debugfs, NULL,
 			    &objects_fops);
+	vmdev_lookup_bench_init(vmdev_debugfs);
+	vmdev_kvm_bus_debugfs(vmdev_debugfs);
 }
 
 void vmdev_objects_uninit(void)

@@ -10,6 +10,8 @@
 
 #include <stdatomic.h>
 #include <vmdev/io.h>
+#include "device.h"
+#include "index.h"
 
 #define VMDEV_NR_SPACES		2
 
@@ -17,11 +19,13 @@ struct vmdev_io_entry {
 	uint64_t base;
 	uint64_t last;			/* base + size - 1: cannot overflow */
 	struct vmdev_device *dev;	/* a reference, held by the manager */
+	struct vmdev_device_call call;	/* dev's, for dispatch */
 };
 
 struct vmdev_io_bus {
 	size_t nr;
 	struct vmdev_io_entry *e;	/* sorted by base, disjoint */
+	struct vmdev_index idx;		/* of e's bases: vmdev_io_map_index() */
 };
 
 struct vmdev_io_map {
@@ -42,8 +46,12 @@ static inline uint64_t vmdev_io_space_last(enum vmdev_space space)
 	return space == VMDEV_PIO ? VMDEV_PIO_MAX_ADDR : UINT64_MAX;
 }
 
-/* A map with room for nr[space] entries per bus (nr set), one reference. */
+/*
+ * A map with room for nr[space] entries per bus (nr set), one reference,
+ * and for their lookup index: vmdev_io_map_index() once they are filled.
+ */
 struct vmdev_io_map *vmdev_io_map_new(const size_t nr[VMDEV_NR_SPACES]);
+void vmdev_io_map_index(struct vmdev_io_map *map);
 void vmdev_io_map_get(struct vmdev_io_map *map);
 /* Free on the last reference; the devices' references are not touched. */
 void vmdev_io_map_put(struct vmdev_io_map *map);

@@ -108,6 +108,15 @@ void *vmdev_device_opaque(const struct vmdev_device *dev)
 	return dev ? dev->opaque : NULL;
 }
 
+void vmdev_device_call_of(const struct vmdev_device *dev,
+			  struct vmdev_device_call *call)
+{
+	call->read = dev->read;
+	call->write = dev->write;
+	call->opaque = dev->opaque;
+	call->direct = !dev->serialized;
+}
+
 int vmdev_device_access(struct vmdev_device *dev, enum vmdev_space space,
 			uint64_t base, uint64_t offset, void *data, size_t len,
 			bool write)

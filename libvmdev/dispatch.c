@@ -47,6 +47,23 @@ static int route(const struct vmdev_io_bus *bus, uint64_t addr, uint64_t last,
 	return 0;
 }
 
+/* vmdev_device_access() without touching the device, when it allows. */
+static int access_entry(const struct vmdev_io_entry *e, enum vmdev_space space,
+			uint64_t addr, void *data, size_t len, bool write)
+{
+	const struct vmdev_device_call *c = &e->call;
+
+	if (!c->direct)
+		return vmdev_device_access(e->dev, space, e->base,
+					   addr - e->base, data, len, write);
+	if (write ? !c->write : !c->read)
+		return -EOPNOTSUPP;
+	return write ? c->write(c->opaque, space, e->base, addr - e->base,
+				data, len) :
+		       c->read(c->opaque, space, e->base, addr - e->base,
+			       data, len);
+}
+
 static int dispatch(struct vmdev_io_manager *mgr, enum vmdev_space space,
 		    uint64_t addr, void *data, size_t len, bool write)
 {
@@ -62,8 +79,7 @@ static int dispatch(struct vmdev_io_manager *mgr, enum vmdev_space space,
 	map = rcu_dereference(mgr->map);
 	ret = route(&map->bus[space], addr, addr + (len - 1), &e);
 	if (!ret)
-		ret = vmdev_device_access(e->dev, space, e->base,
-					  addr - e->base, data, len, write);
+		ret = access_entry(e, space, addr, data, len, write);
 	vmdev_rcu_read_unlock();
 	return ret < 0 ? vmdev_err(-ret) : ret;
 }

@@ -32,6 +32,7 @@ int vmdev_io_manager_new(const struct vmdev_io_manager_opts *opts,
 		free(mgr);
 		return vmdev_err(ENOMEM);
 	}
+	vmdev_io_map_index(mgr->map);
 	err = pthread_mutex_init(&mgr->lock, NULL);
 	if (err) {
 		vmdev_io_map_put(mgr->map);

@@ -352,6 +352,7 @@ static void merge(struct vmdev_io_bus *dst, const struct vmdev_io_bus *src,
 			out->base = vmdev_range_base(a);
 			out->last = a->last;
 			out->dev = a->dev;
+			vmdev_device_call_of(a->dev, &out->call);
 			out++;
 			a = a->next;
 		} else {
@@ -380,6 +381,7 @@ static int build(const struct vmdev_io_txn *txn, struct vmdev_io_map *cur,
 	for (s = 0; s < VMDEV_NR_SPACES; s++)
 		merge(&(*map)->bus[s], &cur->bus[s], &txn->del[s],
 		      &txn->add[s], *ret);
+	vmdev_io_map_index(*map);
 	(*ret)->map = cur;
 	return 0;
 }

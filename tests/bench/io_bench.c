@@ -3,7 +3,10 @@
  * I/O manager benchmark (not a test): dispatch rate against the number of
  * registered ranges, with one and two dispatching threads, and the cost
  * of registering 10,000 ranges one by one against one transaction. All
- * figures come from the same run, so their ratios are comparable.
+ * figures come from the same run, so their ratios are comparable; each
+ * dispatch figure is the median of ROUNDS rounds in which every size
+ * takes its turn, so that a change of the machine's load (it is shared)
+ * falls on all sizes alike.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -17,7 +20,9 @@
 #define RANGE_STRIDE	0x2000ULL	/* a hole after every range */
 #define MMIO_BASE	0x100000000ULL
 #define ADDRS		4096		/* precomputed, random */
-#define RUN_S		0.3
+#define RUN_S		0.1
+#define ROUNDS		5
+#define NR_SIZES	4
 #define REG_RANGES	10000
 
 static double now_s(void)
@@ -165,28 +170,51 @@ static double dispatch_rate(struct vmdev_io_manager *mgr, int n, int nthreads)
 	return rate;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v)
+{
+	qsort(v, ROUNDS, sizeof(*v), cmp_double);
+	return v[ROUNDS / 2];
+}
+
 static void bench_dispatch(void)
 {
-	static const int sizes[] = { 1, 100, 10000 };
-	double one[3], two[3];
-	struct vmdev_io_manager *mgr;
-	int s, err;
+	static const int sizes[NR_SIZES] = { 1, 100, 1000, 10000 };
+	double one[NR_SIZES][ROUNDS], two[NR_SIZES][ROUNDS];
+	struct vmdev_io_manager *mgr[NR_SIZES];
+	double one1 = 1, m1, m2;
+	int s, r, err;
 
-	printf("Dispatch: 4-byte MMIO reads at random addresses, ");
-	printf("no-op device\n");
-	printf("%8s %14s %9s %14s %8s %10s\n", "ranges", "1 thread M/s",
-	       "ns/op", "2 threads M/s", "2T/1T", "vs 1 range");
-	for (s = 0; s < 3; s++) {
-		err = vmdev_io_manager_new(NULL, &mgr);
+	for (s = 0; s < NR_SIZES; s++) {
+		err = vmdev_io_manager_new(NULL, &mgr[s]);
 		if (err)
 			die("vmdev_io_manager_new", err);
-		register_ranges(mgr, sizes[s], true);
-		one[s] = dispatch_rate(mgr, sizes[s], 1);
-		two[s] = dispatch_rate(mgr, sizes[s], 2);
+		register_ranges(mgr[s], sizes[s], true);
+	}
+	for (r = 0; r < ROUNDS; r++) {
+		for (s = 0; s < NR_SIZES; s++) {
+			one[s][r] = dispatch_rate(mgr[s], sizes[s], 1);
+			two[s][r] = dispatch_rate(mgr[s], sizes[s], 2);
+		}
+	}
+	printf("Dispatch: 4-byte MMIO reads at random addresses, ");
+	printf("no-op device; medians of %d rounds\n", ROUNDS);
+	printf("%8s %14s %9s %14s %8s %10s\n", "ranges", "1 thread M/s",
+	       "ns/op", "2 threads M/s", "2T/1T", "vs 1 range");
+	for (s = 0; s < NR_SIZES; s++) {
+		m1 = median(one[s]);
+		m2 = median(two[s]);
+		if (!s)
+			one1 = m1;
 		printf("%8d %14.2f %9.1f %14.2f %8.2f %10.2f\n", sizes[s],
-		       one[s] / 1e6, 1e9 / one[s], two[s] / 1e6,
-		       two[s] / one[s], one[s] / one[0]);
-		vmdev_io_manager_free(mgr);
+		       m1 / 1e6, 1e9 / m1, m2 / 1e6, m2 / m1, m1 / one1);
+		vmdev_io_manager_free(mgr[s]);
 	}
 }
 

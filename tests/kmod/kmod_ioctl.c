@@ -303,7 +303,7 @@ TEST_F(ctx, range_limit)
 	ASSERT_EQ(0, kmod_create(self->fd, &kmod_map, r, 1, &id));
 	ASSERT_EQ(DONE, kmod_read(self->fd, PIO, 0x14, 4, &v));
 	EXPECT_EQ(KMOD_CONST, v);
-	/* Lookup still finds the last range of 1024. */
+	/* Lookup still finds the last range of VMDEV_MAX_RANGES. */
 	ASSERT_EQ(DONE, kmod_read(self->fd, MMIO,
 				  (VMDEV_MAX_RANGES - 1) * 0x100ULL + 4, 4,
 				  &v));

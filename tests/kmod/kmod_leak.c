@@ -22,6 +22,12 @@
 #define MMIO_BASE	0xd0000000ULL
 #define SETTLE_S	20	/* for RCU-deferred frees to finish */
 /*
+ * Settled: the slab has not shrunk for this long. kvfree_rcu() frees in
+ * batches, and on 6.1 a batch can wait seconds: one quiet second is not
+ * enough to tell that the frees are over.
+ */
+#define SETTLE_QUIET_S	6
+/*
  * The slab moves by this much on its own: SLUB counts the objects of
  * per-CPU slabs as active, and RCU frees xarray nodes late (about 100
  * KiB seen, mostly radix_tree_node). The smallest object the module
@@ -226,7 +232,7 @@ static int lives(struct minivm *vm, int from, int to, int *failed_at)
 static int settle(const long *start, long *now, struct slab *slab)
 {
 	long long prev;
-	int s, ret;
+	int s, quiet = 0, ret;
 
 	ret = slab_read(slab);
 	for (s = 0; s < SETTLE_S && !ret; s++) {
@@ -234,7 +240,8 @@ static int settle(const long *start, long *now, struct slab *slab)
 		prev = slab->total;
 		sleep(1);
 		ret = slab_read(slab);
-		if (objects_equal(start, now) && slab->total >= prev)
+		quiet = slab->total >= prev ? quiet + 1 : 0;
+		if (objects_equal(start, now) && quiet == SETTLE_QUIET_S)
 			break;
 	}
 	return ret;

@@ -7,7 +7,9 @@
 #ifndef VMDEV_TESTS_KMOD_LEVEL3_H
 #define VMDEV_TESTS_KMOD_LEVEL3_H
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/vmdev.h>
 
@@ -48,6 +50,25 @@ static inline int kl3_state(int ctx)
 	int ret = kl3_level(ctx, VMDEV_SPACE_PIO, 0, &l);
 
 	return ret ? ret : (int)l.l3_state;
+}
+
+#define KL3_BUS_UPDATES	"/sys/kernel/debug/vmdev/kvm_bus_updates"
+
+/*
+ * The updates the module made to KVM's buses so far (each a copy of a
+ * bus array and an SRCU wait), or -errno.
+ */
+static inline long kl3_bus_updates(void)
+{
+	FILE *f = fopen(KL3_BUS_UPDATES, "re");
+	long n = -ENOENT;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -EINVAL;
+	fclose(f);
+	return n;
 }
 
 #endif /* VMDEV_TESTS_KMOD_LEVEL3_H */

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Level 3 at scale: a context never costs KVM's bus one device per
- * range. 1024 ranges (the UAPI's limit per context: 256 devices of 4)
- * side by side take one KVM device, and the guest reads the first, a
- * middle and the last range without an exit. Ranges that other KVM
+ * range. 1024 ranges side by side take one KVM device, and the guest
+ * reads the first, a middle and the last range without an exit. 10,000
+ * ranges take one KVM device too, every access reaches its own device
+ * without an exit, and devices created inside the window change KVM's
+ * bus not at all (counted by debugfs vmdev/kvm_bus_updates); up
+ * to VMDEV_MAX_RANGES, past which a device is refused with nothing
+ * changed. Whatever one creation or destruction moves is one update of
+ * KVM's buses: 32 windows made at once, all of them dropped at once,
+ * a window widened. Ranges that other KVM
  * devices (ioeventfds) keep apart take one window each up to
  * VMDEV_L3_MAX_WINDOWS (32); the ranges past that stay at level 1 and
  * exit as before.
@@ -131,7 +137,7 @@ TEST_F_TIMEOUT(scale, side_by_side_one_window, 300)
  */
 TEST_F(scale, apart_up_to_the_cap)
 {
-	long bus = kmod_objects("kvm_bus_devices");
+	long bus = kmod_objects("kvm_bus_devices"), upd;
 	struct kvm_ioeventfd k = { .len = 1, .flags = KVM_IOEVENTFD_FLAG_PIO };
 	struct vmdev_level l;
 	uint32_t i;
@@ -146,11 +152,15 @@ TEST_F(scale, apart_up_to_the_cap)
 		k.addr = PIO_BASE + i * STRIDE + KMOD_WINDOW;
 		ASSERT_EQ(0, ioctl(self->vm.vm_fd, KVM_IOEVENTFD, &k));
 	}
+	upd = kl3_bus_updates();
+	ASSERT_LE(0, upd);
 	ASSERT_EQ(0, kl3_attach(self->ctx, self->vm.vm_fd));
 	ASSERT_EQ(0, kl3_level(self->ctx, PIO, PIO_BASE, &l));
 	EXPECT_EQ((uint32_t)VMDEV_LEVEL_KVM_BUS, l.level);
 	EXPECT_EQ((uint32_t)MAX_WINDOWS, l.windows);
 	EXPECT_EQ(bus + MAX_WINDOWS, kmod_objects("kvm_bus_devices"));
+	/* 32 windows, one update. */
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
 	for (i = 0; i < SPARSE; i++)
 		EXPECT_EQ(i < MAX_WINDOWS ? VMDEV_LEVEL_KVM_BUS :
 			  VMDEV_LEVEL_MODULE,
@@ -160,6 +170,118 @@ TEST_F(scale, apart_up_to_the_cap)
 	for (i = 0; i < SPARSE; i++)
 		read_at(self->p, PIO, PIO_BASE + i * STRIDE);
 	EXPECT_EQ((uint64_t)(SPARSE - MAX_WINDOWS), run(_metadata, self));
+	/* Closing the context takes the 32 off in one update too. */
+	close(self->ctx);
+	self->ctx = -1;
+	EXPECT_EQ(bus, kmod_objects("kvm_bus_devices"));
+	EXPECT_EQ(upd + 2, kl3_bus_updates());
+}
+
+/* 10,000 ranges: slots of KMOD_WINDOW bytes from MMIO_BASE. */
+#define TEN_K		10000
+#define SLOT(k)		(MMIO_BASE + (uint64_t)(k) * KMOD_WINDOW)
+#define CHUNK		VMDEV_MAX_DEV_RANGES
+
+/*
+ * A device on two slots, lo and hi, then devices of CHUNK slots on every
+ * slot between (first in ids[]): the first one sets the window's edges,
+ * so that the others all fall inside it. Returns the devices created.
+ */
+static uint32_t fill_slots(struct __test_metadata *_metadata, int ctx,
+			   uint32_t lo, uint32_t hi, uint32_t *ids)
+{
+	struct vmdev_range r[CHUNK];
+	uint32_t k, i, n = 0;
+
+	r[0] = kmod_range(MMIO, SLOT(lo), KMOD_WINDOW);
+	r[1] = kmod_range(MMIO, SLOT(hi), KMOD_WINDOW);
+	EXPECT_EQ(0, kmod_create(ctx, &kmod_map, r, 2, &ids[n++]));
+	for (k = lo + 1; k < hi; k += i) {
+		for (i = 0; i < CHUNK && k + i < hi; i++)
+			r[i] = kmod_range(MMIO, SLOT(k + i), KMOD_WINDOW);
+		EXPECT_EQ(0, kmod_create(ctx, &kmod_map, r, i, &ids[n]))
+			TH_LOG("slot %u", k);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * 10,000 ranges at level 3, in 626 devices: one KVM device; the devices
+ * inside the window cost no KVM bus update, the one that widens it one;
+ * the guest writes and reads one range of 40 devices and each write
+ * lands in its own device, with no exit. Then the context fills to VMDEV_MAX_RANGES and the next
+ * device is refused (ENOSPC) with nothing changed, on either bus.
+ */
+TEST_F_TIMEOUT(scale, ten_thousand_ranges, 600)
+{
+	static uint32_t ids[VMDEV_MAX_DEVICES];
+	long bus = kmod_objects("kvm_bus_devices");
+	long upd = kl3_bus_updates();
+	uint32_t n, j, dev, sample[40], nr_sample = 0;
+	struct vmdev_level l;
+	struct vmdev_range r;
+	uint64_t v;
+
+	KRUN_REQUIRE(self->kvm_err, self->ctx);
+	ASSERT_LE(0, upd);
+	ASSERT_EQ(0, kl3_attach(self->ctx, self->vm.vm_fd));
+	n = fill_slots(_metadata, self->ctx, 0, TEN_K - 1, ids);
+	ASSERT_EQ(1U + (TEN_K - 2 + CHUNK - 1) / CHUNK, n);
+	/* One registration: the first device's window. */
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
+	EXPECT_EQ(bus + 1, kmod_objects("kvm_bus_devices"));
+	ASSERT_EQ(0, kl3_level(self->ctx, MMIO, SLOT(TEN_K - 1), &l));
+	EXPECT_EQ((uint32_t)VMDEV_LEVEL_KVM_BUS, l.level);
+	EXPECT_EQ(1U, l.windows);
+
+	/* Device dev's first slot (device 0: slot 0) gets 0x5a000000 + dev. */
+	self->p->nr_ops = 0;
+	for (dev = 0; dev < n && nr_sample < 40; dev += n / 39, nr_sample++) {
+		uint64_t at = SLOT(dev ? 1 + (dev - 1) * CHUNK : 0);
+
+		sample[nr_sample] = dev;
+		self->p->ops[self->p->nr_ops++] = (struct guest_access_op){
+			.space = MMIO, .size = 4, .write = 1, .addr = at,
+			.value = 0x5a000000 + dev,
+		};
+		self->p->ops[self->p->nr_ops++] = (struct guest_access_op){
+			.space = MMIO, .size = 4, .check = 1, .addr = at,
+			.value = 0x5a000000 + dev,
+		};
+		read_at(self->p, MMIO, at);
+	}
+	read_at(self->p, MMIO, SLOT(TEN_K - 1));
+	EXPECT_EQ(0U, run(_metadata, self));
+	for (j = 0, dev = 0; dev < n; dev++) {
+		bool written = j < nr_sample && sample[j] == dev;
+
+		ASSERT_EQ(0, kmod_reg_read(self->ctx, ids[dev], KMOD_REG_RW,
+					   &v));
+		EXPECT_EQ(written ? 0x5a000000 + dev : 0, v)
+			TH_LOG("device %u", dev);
+		j += written;
+	}
+
+	/* Up to the limit: one window edge moved, in one update. */
+	upd = kl3_bus_updates();
+	n += fill_slots(_metadata, self->ctx, TEN_K, VMDEV_MAX_RANGES - 1,
+			ids + n);
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
+	EXPECT_EQ(bus + 1, kmod_objects("kvm_bus_devices"));
+	r = kmod_range(MMIO, SLOT(VMDEV_MAX_RANGES), KMOD_WINDOW);
+	EXPECT_EQ(-ENOSPC, kmod_create(self->ctx, &kmod_map, &r, 1, NULL));
+	r = kmod_range(PIO, PIO_BASE, KMOD_WINDOW);
+	EXPECT_EQ(-ENOSPC, kmod_create(self->ctx, &kmod_map, &r, 1, NULL));
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
+	EXPECT_EQ(bus + 1, kmod_objects("kvm_bus_devices"));
+	EXPECT_EQ(VMDEV_LEVEL_NONE, kl3_level_of(self->ctx, MMIO,
+						 SLOT(VMDEV_MAX_RANGES)));
+	EXPECT_EQ(VMDEV_LEVEL_NONE, kl3_level_of(self->ctx, PIO, PIO_BASE));
+	ASSERT_EQ(0, kl3_level(self->ctx, MMIO, SLOT(VMDEV_MAX_RANGES - 1),
+			       &l));
+	EXPECT_EQ((uint32_t)VMDEV_LEVEL_KVM_BUS, l.level);
+	EXPECT_EQ(1U, l.windows);
 }
 
 TEST_HARNESS_MAIN

@@ -160,8 +160,8 @@ struct vmdev_irq {
 #define VMDEV_DEV_F_ALL		0x3U
 
 /* ---- Limits (per context, documented in Documentation/uapi.rst) ------ */
-#define VMDEV_MAX_DEVICES	256
-#define VMDEV_MAX_RANGES	1024	/* ranges of all devices together */
+#define VMDEV_MAX_DEVICES	2048
+#define VMDEV_MAX_RANGES	16384	/* ranges of all devices together */
 #define VMDEV_MAX_DEV_RANGES	16
 #define VMDEV_MAX_REGS		256
 #define VMDEV_MAX_LINKS		32
