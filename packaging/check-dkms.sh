@@ -1,0 +1,104 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The DKMS test (Documentation/packaging.rst): for each kernel given,
+# dkms builds vmdev.ko from the DKMS source tree SRC (make dkms-src), in
+# a dkms tree of its own under OUT (the system's /var/lib/dkms is left
+# alone) and signed with a MOK key of its own, as dkms does on a Secure
+# Boot machine. The very .ko dkms made is then loaded in the test VM,
+# which runs the smoke programs PROGS on it.
+#
+#   check-dkms.sh -s SRC -o OUT -r RESULT-DIR -t PROG[,PROG...] \
+#                 [-e PROG-FILE]... KVER...
+#
+# -e names a test program's file, for the VM image. Results: one file
+# RESULT-DIR/dkms-KVER.res per kernel, "pass|fail dkms/KVER/...".
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+cache=${VMDEV_CACHE:-/var/cache/vmdev}
+usage="usage: check-dkms.sh -s SRC -o OUT -r RESULT-DIR -t PROGS [-e PROG-FILE]... KVER..."
+src='' out='' resdir='' progs='' files=''
+while getopts s:o:r:t:e: opt; do
+	case $opt in
+	s) src=$OPTARG ;;
+	o) out=$OPTARG ;;
+	r) resdir=$OPTARG ;;
+	t) progs=$OPTARG ;;
+	e) files="$files $OPTARG" ;;
+	*) echo "$usage" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ -n "$src" ] && [ -n "$out" ] && [ -n "$resdir" ] && [ -n "$progs" ] &&
+	[ $# -gt 0 ] || { echo "$usage" >&2; exit 2; }
+[ -f "$src/dkms.conf" ] || { echo "$src/dkms.conf: missing" >&2; exit 2; }
+command -v dkms >/dev/null || { echo "dkms missing: run 'make deps'" >&2; exit 2; }
+
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$src/dkms.conf")
+rm -rf "$out" && mkdir -p "$out/tree" "$out/src" "$out/install" "$resdir"
+cp -a "$src" "$out/src/vmdev-$ver"
+# The test's own MOK pair, made once per run by dkms itself.
+export mok_signing_key="$out/mok.key" mok_certificate="$out/mok.pub"
+# The test kernels' kvm.ko are unpacked in the cache, not installed.
+roots=''
+for k in "$@"; do roots="$roots${roots:+:}$cache/kernels/$k/root"; done
+export VMDEV_KVM_ROOTS="$roots"
+dk() {
+	dkms "$@" --dkmstree "$out/tree" --sourcetree "$out/src" \
+		--installtree "$out/install"
+}
+
+st=0
+dk add -m vmdev -v "$ver" > "$out/add.log" 2>&1 ||
+	{ cat "$out/add.log"; echo "dkms add failed" >&2; }
+for k in "$@"; do
+	res=$resdir/dkms-$k.res p=dkms/$k
+	: > "$res"
+	log=$out/build-$k.log
+	if dk build -m vmdev -v "$ver" -k "$k" > "$log" 2>&1; then
+		echo "pass $p/build" >> "$res"
+	else
+		cat "$log" "$out/tree/vmdev/$ver/build/make.log" 2>/dev/null
+		echo "fail $p/build (dkms build, see above)" >> "$res"
+		st=1
+		continue
+	fi
+	mod=$(ls "$out/tree/vmdev/$ver/$k"/*/module/vmdev.ko* 2>/dev/null | head -n 1)
+	ko=$out/vmdev-$k.ko
+	case $mod in
+	*.xz) xz -dc "$mod" > "$ko" ;;
+	*.zst) zstd -qdc "$mod" > "$ko" ;;
+	*.gz) gzip -dc "$mod" > "$ko" ;;
+	'') echo "fail $p/module (no vmdev.ko in the dkms tree)" >> "$res"; st=1; continue ;;
+	*) cp "$mod" "$ko" ;;
+	esac
+	# Built for that kernel, signed with dkms's MOK key.
+	vm=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+	[ "$vm" = "$k" ] && echo "pass $p/vermagic" >> "$res" ||
+		{ echo "fail $p/vermagic ($vm)" >> "$res"; st=1; }
+	signer=$(modinfo -F signer "$ko")
+	[ "$signer" = "DKMS module signing key" ] &&
+		echo "pass $p/signed" >> "$res" ||
+		{ echo "fail $p/signed (signer '$signer')" >> "$res"; st=1; }
+	# That very .ko in the test VM, with the smoke programs.
+	img=$out/$k.cpio
+	# shellcheck disable=SC2086
+	if ! "$top/tests/vm/mkinitramfs.sh" -k "$k" -m "$ko" -o "$img" $files; then
+		echo "fail $p/image" >> "$res"; st=1; continue
+	fi
+	"$top/tests/vm/run-vm.sh" -p "$progs" -r "$out/vm-$k.res" \
+		-l "$out/vm-$k" "$k" "$img" || st=1
+	sed "s| vm/$k/| $p/vm/|" "$out/vm-$k.res" >> "$res"
+	# Level 3 in: the build found the offsets in that kernel's kvm.ko.
+	grep -q "vmdev: level 3 (KVM's I/O bus): available" "$out/vm-$k.log" &&
+		echo "pass $p/level3" >> "$res" ||
+		{ echo "fail $p/level3 ($(grep -o 'level 3 (KVM.*' "$out/vm-$k.log" | head -n 1))" >> "$res"; st=1; }
+	[ -s "$out/vm-$k.res" ] || { echo "fail $p/vm (no result)" >> "$res"; st=1; }
+done
+for k in "$@"; do
+	grep -h '^fail' "$resdir/dkms-$k.res"
+	echo "dkms/$k: $(grep -c '^pass' "$resdir/dkms-$k.res") passed"
+done
+exit $st
