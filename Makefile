@@ -67,6 +67,7 @@ include $(TOP)/tests/fuzz/fuzz.mk
 include $(TOP)/tests/vm/vm.mk
 include $(TOP)/packaging/dkms.mk
 include $(TOP)/packaging/install.mk
+include $(TOP)/packaging/deb.mk
 -include $(TOP)/tests/bench/bench.mk
 
 # Results of every check land in $(O)/results/*.res, one "pass|fail|skip
@@ -74,7 +75,7 @@ include $(TOP)/packaging/install.mk
 check: deps
 	@rm -rf $(O)/results && mkdir -p $(O)/results
 	@$(MAKE) -k --no-print-directory check-lint check-abi check-host \
-		check-install check-vm check-linux check-dkms; \
+		check-install check-vm check-linux check-dkms check-deb; \
 	rc=$$?; [ $$rc -eq 0 ] || echo "fail make: a check failed to build or run \
 		(exit $$rc, see above)" > $(O)/results/make.res; \
 	$(TOP)/tests/summary.sh $(O)/results

@@ -28,7 +28,7 @@ $(O)/san/%.o: %.c
 	$(CC) $(LIB_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(LIB_SO): $(LIB_OBJS) libvmdev/libvmdev.map
-	$(CC) -shared -Wl,-soname,libvmdev.so.$(LIB_MAJOR) \
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libvmdev.so.$(LIB_MAJOR) \
 		-Wl,--version-script=libvmdev/libvmdev.map -Wl,--no-undefined \
 		-o $@ $(LIB_OBJS) $(LIB_LDLIBS)
 	ln -sf libvmdev.so.$(LIB_VERSION) $(O)/libvmdev.so.$(LIB_MAJOR)
