@@ -41,10 +41,17 @@ rm -rf "$out" && mkdir -p "$out/tree" "$out/src" "$out/install" "$resdir"
 cp -a "$src" "$out/src/vmdev-$ver"
 # The test's own MOK pair, made once per run by dkms itself.
 export mok_signing_key="$out/mok.key" mok_certificate="$out/mok.pub"
-# The test kernels' kvm.ko are unpacked in the cache, not installed.
-roots=''
-for k in "$@"; do roots="$roots${roots:+:}$cache/kernels/$k/root"; done
-export VMDEV_KVM_ROOTS="$roots"
+# Level 3 needs the kernel's own kvm.ko. A user's machine has it under
+# /lib/modules/KVER, where the build looks with VMDEV_KVM_ROOTS unset:
+# kernels installed here are built that way. The others' are unpacked in
+# the cache, not installed: VMDEV_KVM_ROOTS names it for them.
+kvm_roots() {
+	if ls "/lib/modules/$1/kernel/arch/x86/kvm/"kvm.ko* >/dev/null 2>&1; then
+		echo ''
+	else
+		echo "$cache/kernels/$1/root"
+	fi
+}
 dk() {
 	dkms "$@" --dkmstree "$out/tree" --sourcetree "$out/src" \
 		--installtree "$out/install"
@@ -57,8 +64,9 @@ for k in "$@"; do
 	res=$resdir/dkms-$k.res p=dkms/$k
 	: > "$res"
 	log=$out/build-$k.log
-	if dk build -m vmdev -v "$ver" -k "$k" > "$log" 2>&1; then
-		echo "pass $p/build" >> "$res"
+	roots=$(kvm_roots "$k")
+	if VMDEV_KVM_ROOTS=$roots dk build -m vmdev -v "$ver" -k "$k" > "$log" 2>&1; then
+		echo "pass $p/build (kvm.ko from ${roots:-/lib/modules})" >> "$res"
 	else
 		cat "$log" "$out/tree/vmdev/$ver/build/make.log" 2>/dev/null
 		echo "fail $p/build (dkms build, see above)" >> "$res"

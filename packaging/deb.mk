@@ -9,7 +9,8 @@
 #                    packages' contents (packaging/check-deb.sh); results
 #                    in $(O)/results/deb.res
 #
-# The build runs in a copy (the files git knows, committed or not), so
+# The build runs in a copy (the files git knows, committed or not; out of
+# git, the tree but $(O)), so
 # that dpkg-buildpackage's ../*.deb land in $(O)/deb and its debian/
 # scratch space stays out of the tree.
 
@@ -19,8 +20,10 @@ DEB_TREE	:= $(DEB_DIR)/vmdev-$(VMDEV_VERSION)
 .PHONY: deb check-deb
 deb:
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_TREE)
-	git -C $(TOP) ls-files -z --cached --others --exclude-standard | \
-		(cd $(TOP) && xargs -0 tar -cf - --no-recursion) | tar -C $(DEB_TREE) -xf -
+	if git -C $(TOP) rev-parse --git-dir >/dev/null 2>&1; then \
+		git -C $(TOP) ls-files -z --cached --others --exclude-standard | \
+		(cd $(TOP) && xargs -0 tar -cf - --no-recursion); \
+	else tar -C $(TOP) -cf - --exclude=./$(notdir $(O)) .; fi | tar -C $(DEB_TREE) -xf -
 	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b > $(DEB_DIR)/build.log 2>&1 || \
 		{ tail -n 40 $(DEB_DIR)/build.log; exit 1; }
 	@ls $(DEB_DIR)/*.deb
