@@ -70,8 +70,8 @@ install-tools: $(TOOLS_BINS)
 
 # Everything install puts in place, named from the same lists.
 uninstall:
-	rm -f $(DESTDIR)$(MODDIR)/vmdev.ko $(DESTDIR)$(MODDIR)/vmdev.ko.xz
-	-rmdir $(DESTDIR)$(MODDIR) 2>/dev/null
+	rm -f $(foreach e,ko ko.xz ko.zst ko.gz,$(DESTDIR)$(MODDIR)/vmdev.$(e))
+	rmdir $(DESTDIR)$(MODDIR) 2>/dev/null || true
 	$(if $(DESTDIR),,[ ! -d /lib/modules/$(KVER) ] || $(DEPMOD) -a $(KVER))
 	rm -f $(DESTDIR)$(LIBDIR)/libvmdev.so $(DESTDIR)$(LIBDIR)/libvmdev.so.$(LIB_MAJOR) \
 		$(DESTDIR)$(LIBDIR)/libvmdev.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/libvmdev.a \
