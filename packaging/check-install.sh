@@ -78,9 +78,14 @@ if [ -x "$work/vmdev_hello" ]; then
 		awk '$1 == "libvmdev.so.0" { print $3 }')
 	[ "$lib" = "$dest$libdir/libvmdev.so.0" ] && ok "links the installed library" ||
 		ko "links the installed library (ldd: '$lib')"
+	# As this machine is, then as one without KVM (both paths everywhere).
 	LD_LIBRARY_PATH="$dest$libdir" "$work/vmdev_hello" > "$work/run.log" 2>&1 &&
 		ok "run" || { cat "$work/run.log"; ko "run (see above)"; }
 	cat "$work/run.log"
+	VMDEV_TEST_NO_KVM=1 LD_LIBRARY_PATH="$dest$libdir" "$work/vmdev_hello" \
+		> "$work/run-nokvm.log" 2>&1 && ok "run (VMDEV_TEST_NO_KVM=1)" ||
+		{ cat "$work/run-nokvm.log"; ko "run (VMDEV_TEST_NO_KVM=1, see above)"; }
+	cat "$work/run-nokvm.log"
 fi
 
 if make_ uninstall > "$work/uninstall.log" 2>&1; then ok "make uninstall"; else
