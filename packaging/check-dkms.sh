@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The DKMS test (Documentation/packaging.rst): for each kernel given,
-# dkms builds vmdev.ko from the DKMS source tree SRC (make dkms-src), in
-# a dkms tree of its own under OUT (the system's /var/lib/dkms is left
-# alone) and signed with a MOK key of its own, as dkms does on a Secure
-# Boot machine. The very .ko dkms made is then loaded in the test VM,
-# which runs the smoke programs PROGS on it.
+# dkms adds, builds and installs vmdev.ko from the DKMS source tree SRC
+# (make dkms-src), in a dkms tree and an install tree of its own under
+# OUT (the system's /var/lib/dkms and /lib/modules are left alone),
+# signed with a MOK key of its own, as dkms does on a Secure Boot
+# machine. The very .ko dkms installed is then loaded in the test VM,
+# which runs the smoke programs PROGS on it. Last, dkms remove.
 #
 #   check-dkms.sh -s SRC -o OUT -r RESULT-DIR -t PROG[,PROG...] \
 #                 [-e PROG-FILE]... KVER...
@@ -73,13 +74,28 @@ for k in "$@"; do
 		st=1
 		continue
 	fi
-	mod=$(ls "$out/tree/vmdev/$ver/$k"/*/module/vmdev.ko* 2>/dev/null | head -n 1)
+	# dkms install, into the test's install tree (no depmod: that
+	# would touch the system's /lib/modules/KVER).
+	mkdir -p "$out/install/$k"
+	if dk install -m vmdev -v "$ver" -k "$k" --no-depmod > "$out/install-$k.log" 2>&1 &&
+		dkms status -m vmdev -v "$ver" -k "$k" --dkmstree "$out/tree" \
+			--sourcetree "$out/src" --installtree "$out/install" 2>/dev/null |
+		grep -q ': installed'; then
+		echo "pass $p/install" >> "$res"
+	else
+		cat "$out/install-$k.log"
+		echo "fail $p/install (dkms install, see above)" >> "$res"
+		st=1
+		continue
+	fi
+	# The module as installed is the one the VM loads.
+	mod=$(ls "$out/install/$k/updates/dkms/"vmdev.ko* 2>/dev/null | head -n 1)
 	ko=$out/vmdev-$k.ko
 	case $mod in
 	*.xz) xz -dc "$mod" > "$ko" ;;
 	*.zst) zstd -qdc "$mod" > "$ko" ;;
 	*.gz) gzip -dc "$mod" > "$ko" ;;
-	'') echo "fail $p/module (no vmdev.ko in the dkms tree)" >> "$res"; st=1; continue ;;
+	'') echo "fail $p/module (no vmdev.ko in $out/install/$k/updates/dkms)" >> "$res"; st=1; continue ;;
 	*) cp "$mod" "$ko" ;;
 	esac
 	# Built for that kernel, signed with dkms's MOK key.
@@ -105,6 +121,15 @@ for k in "$@"; do
 		{ echo "fail $p/level3 ($(grep -o 'level 3 (KVM.*' "$out/vm-$k.log" | head -n 1))" >> "$res"; st=1; }
 	[ -s "$out/vm-$k.res" ] || { echo "fail $p/vm (no result)" >> "$res"; st=1; }
 done
+# dkms remove takes the module out of every kernel and the dkms tree.
+if dk remove -m vmdev -v "$ver" --all --no-depmod > "$out/remove.log" 2>&1 &&
+	[ -z "$(find "$out/install" -name 'vmdev.ko*')" ] && [ ! -e "$out/tree/vmdev/$ver" ]; then
+	echo "pass dkms/remove" >> "$resdir/dkms-$1.res"
+else
+	cat "$out/remove.log"
+	echo "fail dkms/remove (see above)" >> "$resdir/dkms-$1.res"
+	st=1
+fi
 for k in "$@"; do
 	grep -h '^fail' "$resdir/dkms-$k.res"
 	echo "dkms/$k: $(grep -c '^pass' "$resdir/dkms-$k.res") passed"
