@@ -61,13 +61,25 @@ for m in "$dest"/usr/share/man/man*/*; do
 done
 [ $nman -ge 10 ] && ok "man pages ($nman)" || ko "man pages (only $nman)"
 
-# The out-of-tree program: pkg-config and nothing else.
+# Each installed header compiles alone, in strict C11.
 export PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_LIBDIR="$dest$libdir/pkgconfig"
+for h in "$dest"/usr/include/vmdev/*.h "$dest"/usr/include/linux/vmdev.h; do
+	n=${h#"$dest/usr/include/"}
+	printf '#include <%s>\nint main(void) { return 0; }\n' "$n" > "$work/h.c"
+	# shellcheck disable=SC2046
+	cc -std=c11 -Wall -Wextra -Werror -pedantic -c -o "$work/h.o" "$work/h.c" \
+		$(pkg-config --cflags libvmdev) > "$work/h.log" 2>&1 &&
+		ok "header $n stands alone" ||
+		{ cat "$work/h.log"; ko "header $n stands alone (see above)"; }
+done
+
+# The out-of-tree program: pkg-config and nothing else (strict C11 and
+# warnings as errors: the installed headers stand on their own).
 flags=$(pkg-config --cflags --libs libvmdev) && ok "pkg-config" ||
 	ko "pkg-config"
 echo "pkg-config --cflags --libs libvmdev: $flags" > "$work/build.log"
 # shellcheck disable=SC2086
-if cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$work/vmdev_hello" \
+if cc -std=c11 -Wall -Wextra -Werror -o "$work/vmdev_hello" \
 	"$here/install-test/vmdev_hello.c" $flags >> "$work/build.log" 2>&1; then
 	ok "build with pkg-config"
 else

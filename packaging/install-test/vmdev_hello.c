@@ -10,6 +10,9 @@
  * errors. Exit 0 on success,
  * 1 on a failed check (each one printed).
  */
+/* O_CLOEXEC under -std=c11: the program asks for POSIX.1-2008 itself. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
