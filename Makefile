@@ -8,7 +8,8 @@
 #   make demo       install what is missing, boot the test VM, run the demo
 #   make bench      benchmarks (not tests)
 #   make fuzz       the ioctl fuzzer in the test VM, longer than check's
-#   make install    module (modules_install), UAPI header, library
+#   make install    module, library, headers, udev rule, tools, man pages
+#                   (make uninstall; make deb: Debian packages)
 #
 # Each area keeps its rules in its own fragment (*.mk), included below.
 
@@ -48,7 +49,7 @@ INCLUDEDIR	?= $(PREFIX)/include
 DESTDIR		?=
 
 .PHONY: all deps module modules-all lib tests check check-host check-vm check-abi \
-	lint demo bench install clean
+	lint demo bench install clean print-kver
 .DEFAULT_GOAL := all
 
 all: module lib tests
@@ -65,6 +66,9 @@ include $(TOP)/tools/vmdev-vmm/virtio.mk
 include $(TOP)/tools/vmdev-vmm/vmm.mk
 include $(TOP)/tests/fuzz/fuzz.mk
 include $(TOP)/tests/vm/vm.mk
+include $(TOP)/packaging/dkms.mk
+include $(TOP)/packaging/install.mk
+include $(TOP)/packaging/deb.mk
 -include $(TOP)/tests/bench/bench.mk
 
 # Results of every check land in $(O)/results/*.res, one "pass|fail|skip
@@ -72,16 +76,14 @@ include $(TOP)/tests/vm/vm.mk
 check: deps
 	@rm -rf $(O)/results && mkdir -p $(O)/results
 	@$(MAKE) -k --no-print-directory check-lint check-abi check-host \
-		check-vm check-linux; \
+		check-install check-vm check-linux check-dkms check-deb; \
 	rc=$$?; [ $$rc -eq 0 ] || echo "fail make: a check failed to build or run \
 		(exit $$rc, see above)" > $(O)/results/make.res; \
 	$(TOP)/tests/summary.sh $(O)/results
 
-# The module for KVER (modules_install honours INSTALL_MOD_PATH, set from
-# DESTDIR), then the UAPI header and the library (install-lib).
-install: module install-lib
-	$(MAKE) -C $(KDIR) M=$(O)/kmod/$(KVER) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=extra modules_install
+# make install / uninstall: packaging/install.mk.
+print-kver:
+	@echo $(KVER)
 
 clean:
 	rm -rf $(O)

@@ -28,7 +28,7 @@ $(O)/san/%.o: %.c
 	$(CC) $(LIB_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(LIB_SO): $(LIB_OBJS) libvmdev/libvmdev.map
-	$(CC) -shared -Wl,-soname,libvmdev.so.$(LIB_MAJOR) \
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libvmdev.so.$(LIB_MAJOR) \
 		-Wl,--version-script=libvmdev/libvmdev.map -Wl,--no-undefined \
 		-o $@ $(LIB_OBJS) $(LIB_LDLIBS)
 	ln -sf libvmdev.so.$(LIB_VERSION) $(O)/libvmdev.so.$(LIB_MAJOR)
@@ -40,9 +40,12 @@ $(LIB_A): $(LIB_OBJS)
 $(LIB_SAN_A): $(LIB_SAN_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIB_PC): libvmdev/libvmdev.pc.in
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
+# Rewritten when PREFIX, LIBDIR or INCLUDEDIR change (make install
+# PREFIX=/usr after a plain make), left alone otherwise.
+$(LIB_PC): libvmdev/libvmdev.pc.in FORCE
+	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 install-lib: lib
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/vmdev \

@@ -38,7 +38,8 @@ kernels=$("$here/vm/kernels.sh") || { need_root apt-lists; apt_update_once; kern
 
 pkgs="make gcc libc6-dev pkg-config sparse cpio xz-utils zstd kmod
       qemu-system-x86 busybox-static linux-source-6.1
-      liburcu-dev libnl-3-dev libnl-genl-3-dev"
+      liburcu-dev libnl-3-dev libnl-genl-3-dev
+      dkms dh-dkms debhelper dpkg-dev lintian openssl man-db"
 for k in $kernels; do
 	pkgs="$pkgs linux-headers-$k"
 done
