@@ -45,7 +45,7 @@ $(VMDEVCTL_STATIC): $(VMDEVCTL_OBJS) $(NL_A)
 	@mkdir -p $(@D)
 	$(CC) -static -o $@ $(VMDEVCTL_OBJS) $(NL_A) $(NL_LDLIBS)
 
-.PHONY: nl-lib vmdevctl install-nl
+.PHONY: nl-lib vmdevctl install-nl uninstall-nl
 nl-lib: $(NL_SO) $(NL_A) $(NL_PC)
 vmdevctl: $(VMDEVCTL)
 lib: nl-lib
@@ -55,10 +55,13 @@ tests: $(VMDEVCTL) $(VMDEVCTL_STATIC)
 VM_EXTRA_DEPS	+= $(VMDEVCTL_STATIC)
 VM_EXTRA_FILES	+= -f $(VMDEVCTL_STATIC):bin/vmdevctl
 
-install-nl: nl-lib $(VMDEVCTL)
+# vmdevctl and its page install with the other tools (packaging/install.mk).
+TOOLS_BINS	+= $(VMDEVCTL)
+TOOLS_MANS	+= tools/vmdevctl/vmdevctl.8
+
+install-nl: nl-lib
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/vmdev \
-		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(PREFIX)/sbin \
-		$(DESTDIR)$(PREFIX)/share/man/man8
+		$(DESTDIR)$(INCLUDEDIR)/linux
 	install -m 644 $(NL_A) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(NL_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libvmdev-nl.so.$(NL_VERSION) $(DESTDIR)$(LIBDIR)/libvmdev-nl.so.$(NL_MAJOR)
@@ -66,9 +69,18 @@ install-nl: nl-lib $(VMDEVCTL)
 	install -m 644 libvmdev-nl/include/vmdev/nl.h $(DESTDIR)$(INCLUDEDIR)/vmdev/
 	install -m 644 uapi/linux/vmdev_netlink.h $(DESTDIR)$(INCLUDEDIR)/linux/
 	install -m 644 $(NL_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
-	install -m 755 $(VMDEVCTL) $(DESTDIR)$(PREFIX)/sbin/
-	install -m 644 tools/vmdevctl/vmdevctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 install-lib: install-nl
+
+# What install-nl put in place (make uninstall).
+uninstall-nl:
+	rm -f $(DESTDIR)$(LIBDIR)/libvmdev-nl.so \
+		$(DESTDIR)$(LIBDIR)/libvmdev-nl.so.$(NL_MAJOR) \
+		$(DESTDIR)$(LIBDIR)/libvmdev-nl.so.$(NL_VERSION) \
+		$(DESTDIR)$(LIBDIR)/libvmdev-nl.a \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/libvmdev-nl.pc \
+		$(DESTDIR)$(INCLUDEDIR)/vmdev/nl.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/vmdev_netlink.h
+uninstall: uninstall-nl
 
 -include $(NL_OBJS:.o=.d) $(VMDEVCTL_OBJS:.o=.d)
 

@@ -35,7 +35,7 @@ else
 fi
 
 # Unpack each package; it must exist and hold its files.
-for p in vmdev-dkms libvmdev0 libvmdev-dev vmdev-tools; do
+for p in vmdev-dkms libvmdev0 libvmdev-nl0 libvmdev-dev vmdev-tools; do
 	d=$debdir/x/$p
 	rm -rf "$d" && mkdir -p "$d"
 	if dpkg-deb -x "$(deb_of $p)" "$d" 2>/dev/null &&
@@ -56,11 +56,15 @@ lib=/usr/lib/$ma
 has vmdev-dkms /usr/src/vmdev-$ver/dkms.conf /lib/udev/rules.d/60-vmdev.rules \
 	/usr/share/man/man4/vmdev.4.gz
 has libvmdev0 $lib/libvmdev.so.0 $lib/libvmdev.so.$ver
+has libvmdev-nl0 $lib/libvmdev-nl.so.0
 has libvmdev-dev $lib/libvmdev.so $lib/libvmdev.a $lib/pkgconfig/libvmdev.pc \
 	/usr/include/linux/vmdev.h /usr/include/vmdev/vm.h \
 	/usr/include/vmdev/regdev.h /usr/share/man/man3/libvmdev.3.gz \
-	/usr/share/man/man3/vmdev_vm_new.3.gz
-has vmdev-tools /usr/sbin/vmdev-vmm /usr/share/man/man8/vmdev-vmm.8.gz
+	/usr/share/man/man3/vmdev_vm_new.3.gz $lib/libvmdev-nl.so \
+	$lib/pkgconfig/libvmdev-nl.pc /usr/include/vmdev/nl.h \
+	/usr/include/linux/vmdev_netlink.h
+has vmdev-tools /usr/sbin/vmdev-vmm /usr/share/man/man8/vmdev-vmm.8.gz \
+	/usr/sbin/vmdevctl /usr/share/man/man8/vmdevctl.8.gz
 
 # vmdev-dkms: the very tree make dkms-src makes, dkms in its scripts.
 x=$debdir/x/vmdev-dkms
@@ -107,7 +111,7 @@ grep -q '^Depends:.*libvmdev0' "$x/DEBIAN/control" && ok "vmdev-tools/depends on
 	ko "vmdev-tools/depends on libvmdev0"
 
 # No file in two packages (dpkg would refuse to install them together).
-dup=$(for p in vmdev-dkms libvmdev0 libvmdev-dev vmdev-tools; do
+dup=$(for p in vmdev-dkms libvmdev0 libvmdev-nl0 libvmdev-dev vmdev-tools; do
 	(cd "$debdir/x/$p" && find . ! -type d ! -path './DEBIAN/*' ! -path './usr/share/doc/*')
 	done | sort | uniq -d)
 [ -z "$dup" ] && ok "no file in two packages" || ko "no file in two packages ($(echo $dup))"
