@@ -6,6 +6,8 @@
  * are pinned here; a change that moves them breaks this test.
  */
 #include <stddef.h>
+#include <linux/kvm.h>
+#include <linux/vhost.h>
 #include <linux/vmdev.h>
 #include "kselftest_harness.h"
 
@@ -53,13 +55,39 @@ TEST(size_field_first)
 
 TEST(ioctl_numbers_stable)
 {
-	ASSERT_EQ(0xAF00, (int)VMDEV_GET_API_VERSION);
+	ASSERT_EQ(0xBB00, (int)VMDEV_GET_API_VERSION);
 	ASSERT_EQ(0x01U, _IOC_NR(VMDEV_CREATE_DEVICE));
 	ASSERT_EQ(0x08U, _IOC_NR(VMDEV_FIFO_IO));
 	ASSERT_EQ(0x14U, _IOC_NR(VMDEV_KVM_ATTACH));
 	ASSERT_EQ(0x15U, _IOC_NR(VMDEV_GET_LEVEL));
 	ASSERT_EQ(8UL, offsetof(struct vmdev_level, addr));
 	ASSERT_EQ(VMDEV_IOC_MAGIC, (int)_IOC_TYPE(VMDEV_ACCESS_BATCH));
+}
+
+/*
+ * Every command has vmdev's own type, which no in-kernel user has: not
+ * KVM's (KVMIO, 0xAE) nor vhost's (VHOST_VIRTIO, 0xAF, vmdev's type
+ * until the ABI froze), and every number is used once.
+ */
+TEST(ioctl_type_is_vmdevs_own)
+{
+	static const unsigned long cmds[] = {
+		VMDEV_GET_API_VERSION, VMDEV_CREATE_DEVICE, VMDEV_DESTROY_DEVICE,
+		VMDEV_RESET_DEVICE, VMDEV_ACCESS, VMDEV_ACCESS_BATCH,
+		VMDEV_REG_READ, VMDEV_REG_WRITE, VMDEV_FIFO_IO, VMDEV_GET_STATS,
+		VMDEV_RUN, VMDEV_IRQFD, VMDEV_IOEVENTFD, VMDEV_NOTIFYFD,
+		VMDEV_KVM_ATTACH, VMDEV_GET_LEVEL,
+	};
+	size_t i, j;
+
+	ASSERT_EQ(0xBB, VMDEV_IOC_MAGIC);
+	ASSERT_NE(KVMIO, VMDEV_IOC_MAGIC);
+	ASSERT_NE(VHOST_VIRTIO, VMDEV_IOC_MAGIC);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		EXPECT_EQ(0xBBU, _IOC_TYPE(cmds[i]));
+		for (j = 0; j < i; j++)
+			EXPECT_NE(_IOC_NR(cmds[j]), _IOC_NR(cmds[i]));
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -353,7 +353,7 @@ struct vmdev_level {
 	__u32 windows;		/* out: KVM bus devices of the context */
 };
 
-#define VMDEV_IOC_MAGIC		0xAF
+#define VMDEV_IOC_MAGIC		0xBB
 
 #define VMDEV_GET_API_VERSION	_IO(VMDEV_IOC_MAGIC, 0x00)
 #define VMDEV_CREATE_DEVICE	_IOWR(VMDEV_IOC_MAGIC, 0x01, struct vmdev_create_device)
