@@ -62,7 +62,7 @@ l2-initramfs: $(VMM_L2_INITRD)
 # vm-linux, for one. Four boots (each mode with one vCPU and with two) of
 # up to 100 s each, each retried once if it stalls, plus the test VM's own.
 VMM_BOOT_TEST	:= $(O)/vmm/vmm_boot
-VM_LINUX_RUN	= $(TOP)/tests/vm/run-vm.sh -c 1 -p vmm_boot -T 1100 -t 950
+VM_LINUX_RUN	= $(TOP)/tests/vm/run-vm.sh -c 1 -p vmm_boot -T 600 -t 560
 
 $(VMM_BOOT_TEST): tests/vmm/vmm_boot.c
 	@mkdir -p $(@D)
