@@ -136,6 +136,32 @@ static void check_disk(struct __test_metadata *_metadata, const char *path)
 	EXPECT_EQ(0, memcmp(sec, HOST_PATTERN, strlen(HOST_PATTERN)));
 }
 
+/*
+ * /init's first mark (port 0x500, tools/vmdev-vmm/mark.c): one line, and
+ * --stats' table at init, whose total is at most the whole run's and at
+ * least the i8042's commands (both modes trap them).
+ */
+static void check_mark(struct __test_metadata *_metadata,
+		       const struct vmm_run *r)
+{
+	const char *m = strstr(r->err, "vmdev-vmm: mark 1 at ");
+	long long by_init = stat_of(r, "exits to the VMM by init: ");
+	double t = -1;
+
+	ASSERT_NE(NULL, m) {
+		TH_LOG("no mark 1 in:\n%s", r->err);
+	}
+	EXPECT_EQ(1, sscanf(m, "vmdev-vmm: mark 1 at %lf s", &t));
+	EXPECT_LT(0, t);
+	EXPECT_GT(r->secs, t);
+	EXPECT_EQ(NULL, strstr(m + 1, "vmdev-vmm: mark 1 at "));
+	EXPECT_LT(100, by_init);
+	EXPECT_GE(stat_of(r, "exits to the VMM: "), by_init);
+	EXPECT_NE(NULL, strstr(r->err, "guest mark")) {
+		TH_LOG("no mark in the stats:\n%s", r->err);
+	}
+}
+
 static bool have_files(void)
 {
 	return !access(VMM, X_OK) && !access(L2_KERNEL, R_OK) &&
@@ -181,6 +207,7 @@ static bool boot(struct __test_metadata *_metadata, struct vmm_run *r,
 		TH_LOG("console:\n%s", r->out);
 	}
 	EXPECT_NE(NULL, strstr(r->out, LAST_LINE));
+	check_mark(_metadata, r);
 	for (i = 0; i < sizeof(virtio_markers) / sizeof(*virtio_markers); i++)
 		expect_marker(_metadata, r, virtio_markers[i]);
 	check_disk(_metadata, disk);

@@ -21,12 +21,14 @@
 
 #define VMM		"/bin/vmdev-vmm"
 #define L2_KERNEL	"/boot/vmlinuz-l2"
-#define OUT_MAX		(64 * 1024)
+/* Kept of each stream; the rest is read and counted (out_total). */
+#define OUT_MAX		(128 * 1024)
 
 struct vmm_run {
 	int status;		/* exit status, or -signal */
 	char out[OUT_MAX];	/* the guest's console (stdout) */
 	size_t out_len;
+	size_t out_total;	/* console bytes, those not kept included */
 	char err[OUT_MAX];	/* the VMM's messages (stderr) */
 	size_t err_len;
 	double secs;		/* start to exit */
@@ -41,14 +43,25 @@ static inline double vmm_now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static inline void vmm_slurp(int fd, char *buf, size_t *len, bool *open_)
+/*
+ * What fd has into buf, up to OUT_MAX - 1 bytes; past that, read and
+ * dropped, so that a VMM with more to say is never blocked on the pipe.
+ */
+static inline void vmm_slurp(int fd, char *buf, size_t *len, size_t *total,
+			     bool *open_)
 {
-	ssize_t n = read(fd, buf + *len, OUT_MAX - 1 - *len);
+	char drop[4096];
+	size_t room = OUT_MAX - 1 - *len;
+	ssize_t n = room ? read(fd, buf + *len, room) :
+			   read(fd, drop, sizeof(drop));
 
 	if (n <= 0) {
 		*open_ = false;
 		return;
 	}
+	*total += n;
+	if (!room)
+		return;
 	*len += n;
 	buf[*len] = '\0';
 }
@@ -86,6 +99,7 @@ static inline int vmm_run(struct vmm_run *r, const char *const *args,
 			  const char *banner, bool pin)
 {
 	int out[2], err[2], st;
+	size_t err_total = 0;
 	bool out_open = true, err_open = true;
 	double t0 = vmm_now();
 	pid_t pid;
@@ -110,9 +124,11 @@ static inline int vmm_run(struct vmm_run *r, const char *const *args,
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents)
-			vmm_slurp(out[0], r->out, &r->out_len, &out_open);
+			vmm_slurp(out[0], r->out, &r->out_len,
+				  &r->out_total, &out_open);
 		if (p[1].revents)
-			vmm_slurp(err[0], r->err, &r->err_len, &err_open);
+			vmm_slurp(err[0], r->err, &r->err_len, &err_total,
+				  &err_open);
 		if (banner && r->banner_secs < 0 && strstr(r->out, banner))
 			r->banner_secs = vmm_now() - t0;
 	}

@@ -32,6 +32,7 @@ struct vmm_serial {
 	pthread_t out_thread, in_thread;
 	bool out_started, in_started;
 	volatile bool stop;
+	uint64_t out_bytes;	/* drained so far (atomic: marks read it) */
 };
 
 /* Everything the guest transmitted so far, to stdout. */
@@ -43,6 +44,8 @@ static int drain(struct vmm_serial *s)
 	ssize_t w;
 	int off = 0;
 
+	if (n > 0)
+		__atomic_add_fetch(&s->out_bytes, n, __ATOMIC_RELAXED);
 	while (n > 0 && off < n) {
 		w = write(STDOUT_FILENO, buf + off, n - off);
 		if (w < 0 && errno == EINTR)
@@ -124,6 +127,14 @@ int vmm_serial_init(struct vmm *vmm)
 	if (ret)
 		vmm_err("COM1: backend threads: %s", strerror(-ret));
 	return ret;
+}
+
+/* The bytes the guest sent on the console so far (mark.c). */
+uint64_t vmm_serial_out_bytes(struct vmm *vmm)
+{
+	struct vmm_serial *s = vmm->serial;
+
+	return s ? __atomic_load_n(&s->out_bytes, __ATOMIC_RELAXED) : 0;
 }
 
 /* After the vCPUs stopped: the last bytes out, threads joined. */

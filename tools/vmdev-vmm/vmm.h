@@ -17,6 +17,7 @@
  *   legacy.c   the other legacy ports, and registering a device
  *   run.c      the vCPU threads and their exits
  *   stats.c    exits that reached the VMM, by port and address
+ *   mark.c     the guest's marks on VMM_MARK_PORT: phases, timed
  *
  * The virtio-mmio devices (--disk, --rng) come from the MMIO device
  * manager, devmgr.h (virtio.mk, Documentation/virtio.rst).
@@ -45,6 +46,13 @@
 #define VMM_EXIT_USAGE		2	/* bad command line or input file */
 #define VMM_EXIT_TIMEOUT	3	/* --timeout ran out */
 
+/*
+ * The guest's marks (mark.c): a byte written to this port, which no
+ * device claims. Mark 1 is /init's start (tools/vmdev-vmm/l2/init).
+ */
+#define VMM_MARK_PORT		0x500
+#define VMM_MARK_INIT		1
+
 struct vmm_args {
 	const char *kernel;
 	const char *initrd;		/* NULL: none */
@@ -58,6 +66,7 @@ struct vmm_args {
 	const char *disk;		/* virtio-blk raw image, NULL: none */
 	bool disk_ro;			/* open it read-only */
 	bool rng;			/* a virtio-rng */
+	bool kvm_bus;			/* level 3: devices on KVM's bus */
 };
 
 /* Why the VM stopped: the first reason recorded wins. */
@@ -132,6 +141,7 @@ int vmm_mptable_write(struct vmm *vmm);
 /* serial.c */
 int vmm_serial_init(struct vmm *vmm);
 void vmm_serial_fini(struct vmm *vmm);
+uint64_t vmm_serial_out_bytes(struct vmm *vmm);
 
 /* i8042.c, rtc.c */
 int vmm_i8042_init(struct vmm *vmm);
@@ -154,7 +164,13 @@ void vmm_stats_fini(struct vmm *vmm);
 void vmm_stats_unhandled(struct vmm *vmm, int space, uint64_t addr,
 			 bool write);
 void vmm_stats_trap(struct vmm *vmm, uint16_t port, bool write);
+void vmm_stats_mark(struct vmm *vmm, uint16_t port);
+void vmm_stats_at_mark(struct vmm *vmm, unsigned int mark,
+		       uint64_t *to_vmm, uint64_t *user_exits);
 void vmm_stats_print(struct vmm *vmm);
+
+/* mark.c */
+void vmm_mark(struct vmm *vmm, uint8_t value);
 
 /* main.c */
 double vmm_now(void);
