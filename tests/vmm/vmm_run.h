@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -33,6 +34,7 @@ struct vmm_run {
 	size_t err_len;
 	double secs;		/* start to exit */
 	double banner_secs;	/* start to the banner, or -1 */
+	bool killed;		/* vmm_run_watch(): no sign in time */
 };
 
 static inline double vmm_now(void)
@@ -93,10 +95,14 @@ static inline void vmm_exec(const char *const *args, int out, int err,
 
 /*
  * Run the VMM with args (NULL-terminated), collecting both streams, and
- * the time to banner on its console if banner is not NULL.
+ * the time to banner on its console if banner is not NULL. With sign,
+ * the VMM is killed (r->killed, status -SIGKILL) unless its messages
+ * (stderr) show sign within sign_secs: a guest that stalled early need
+ * not wait for the VMM's own --timeout.
  */
-static inline int vmm_run(struct vmm_run *r, const char *const *args,
-			  const char *banner, bool pin)
+static inline int vmm_run_watch(struct vmm_run *r, const char *const *args,
+				const char *banner, bool pin,
+				const char *sign, double sign_secs)
 {
 	int out[2], err[2], st;
 	size_t err_total = 0;
@@ -121,8 +127,13 @@ static inline int vmm_run(struct vmm_run *r, const char *const *args,
 			{ .fd = err_open ? err[0] : -1, .events = POLLIN },
 		};
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, 2, sign ? 500 : -1) < 0 && errno != EINTR)
 			break;
+		if (sign && !r->killed && vmm_now() - t0 > sign_secs &&
+		    !strstr(r->err, sign)) {
+			kill(pid, SIGKILL);
+			r->killed = true;
+		}
 		if (p[0].revents)
 			vmm_slurp(out[0], r->out, &r->out_len,
 				  &r->out_total, &out_open);
@@ -139,6 +150,12 @@ static inline int vmm_run(struct vmm_run *r, const char *const *args,
 	r->secs = vmm_now() - t0;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
 	return 0;
+}
+
+static inline int vmm_run(struct vmm_run *r, const char *const *args,
+			  const char *banner, bool pin)
+{
+	return vmm_run_watch(r, args, banner, pin, NULL, 0);
 }
 
 #endif /* VMDEV_TESTS_VMM_RUN_H */

@@ -156,6 +156,9 @@ static int create_vcpus(struct vmm *vmm)
 		if (ret)
 			return ret;
 	}
+	/* KVM's counters at the guest's marks (none: no line, no error). */
+	if (vmm->args.stats)
+		vmm->kvmstats = vmm_kvmstats_open(vmm->vcpus[0].fd);
 	return 0;
 }
 
@@ -244,6 +247,7 @@ static void destroy(struct vmm *vmm)
 	unsigned int i;
 
 	vmm_serial_fini(vmm);
+	vmm_kvmstats_close(vmm->kvmstats);
 	/* The vCPUs have stopped; its I/O threads use ctx and guest RAM. */
 	devmgr_destroy(vmm->devmgr);
 	vmm_devs_fini(vmm);

@@ -198,29 +198,33 @@ static uint64_t snap_total(const struct vmm_stats_snap *sn)
 	return total;
 }
 
-static uint64_t snap_user_exits(const struct vmm_stats_snap *sn)
+/* The vCPUs' PIO/MMIO exits, completed in userspace or in the kernel. */
+static void snap_vcpu_exits(const struct vmm_stats_snap *sn, uint64_t *user,
+			    uint64_t *kernel)
 {
-	uint64_t n = 0;
 	unsigned int i;
 
+	*user = *kernel = 0;
 	for (i = 0; i < VMM_MAX_VCPUS; i++)
-		if (sn->vcpu_ok[i])
-			n += sn->vcpu[i].user_exits;
-	return n;
+		if (sn->vcpu_ok[i]) {
+			*user += sn->vcpu[i].user_exits;
+			*kernel += sn->vcpu[i].kernel_exits;
+		}
 }
 
 void vmm_stats_at_mark(struct vmm *vmm, unsigned int mark,
-		       uint64_t *to_vmm, uint64_t *user_exits)
+		       uint64_t *to_vmm, uint64_t *user_exits,
+		       uint64_t *kernel_exits)
 {
 	struct vmm_stats_snap *sn = malloc(sizeof(*sn));
 
 	if (!sn) {
-		*to_vmm = *user_exits = 0;
+		*to_vmm = *user_exits = *kernel_exits = 0;
 		return;
 	}
 	snap_take(vmm, sn);
 	*to_vmm = snap_total(sn);
-	*user_exits = snap_user_exits(sn);
+	snap_vcpu_exits(sn, user_exits, kernel_exits);
 	/* The first mark, init's, ends the boot; one vCPU reaches it. */
 	if (mark == VMM_MARK_INIT && !vmm->stats->have_init) {
 		vmm->stats->init = *sn;

@@ -18,6 +18,7 @@
  *   run.c      the vCPU threads and their exits
  *   stats.c    exits that reached the VMM, by port and address
  *   mark.c     the guest's marks on VMM_MARK_PORT: phases, timed
+ *   kvmstats.c KVM's per-vCPU counters, at each mark (--stats)
  *
  * The virtio-mmio devices (--disk, --rng) come from the MMIO device
  * manager, devmgr.h (virtio.mk, Documentation/virtio.rst).
@@ -115,6 +116,7 @@ struct vmm {
 	uint64_t zero_page;		/* boot_params */
 	volatile sig_atomic_t stop;	/* enum vmm_stop */
 	double t_start;			/* CLOCK_MONOTONIC, seconds */
+	struct vmm_kvmstats *kvmstats;	/* vCPU 0's, with --stats */
 };
 
 /* args.c */
@@ -166,11 +168,17 @@ void vmm_stats_unhandled(struct vmm *vmm, int space, uint64_t addr,
 void vmm_stats_trap(struct vmm *vmm, uint16_t port, bool write);
 void vmm_stats_mark(struct vmm *vmm, uint16_t port);
 void vmm_stats_at_mark(struct vmm *vmm, unsigned int mark,
-		       uint64_t *to_vmm, uint64_t *user_exits);
+		       uint64_t *to_vmm, uint64_t *user_exits,
+		       uint64_t *kernel_exits);
 void vmm_stats_print(struct vmm *vmm);
 
 /* mark.c */
 void vmm_mark(struct vmm *vmm, uint8_t value);
+
+/* kvmstats.c */
+struct vmm_kvmstats *vmm_kvmstats_open(int vcpu_fd);
+void vmm_kvmstats_close(struct vmm_kvmstats *k);
+void vmm_kvmstats_print(struct vmm_kvmstats *k, unsigned int mark);
 
 /* main.c */
 double vmm_now(void);

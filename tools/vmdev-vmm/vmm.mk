@@ -18,7 +18,7 @@
 # transport, its devices and the MMIO device manager add their sources to
 # VMM_EXTRA_SRCS (see the hooks in main.c).
 VMM_CORE	:= main args memory boot cpu mptable serial i8042 rtc legacy run \
-		   stats mark
+		   stats mark kvmstats
 VMM_SRCS	:= $(VMM_CORE:%=tools/vmdev-vmm/%.c) $(VMM_EXTRA_SRCS)
 VMM_OBJS	:= $(VMM_SRCS:%.c=$(O)/%.o)
 VMM_BIN		:= $(O)/vmm/vmdev-vmm
