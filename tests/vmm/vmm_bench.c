@@ -69,8 +69,12 @@ enum mode { M_KERNEL, M_USER, M_KVM_BUS, NR_MODES };
 static const char *const kvm_names[] = {
 	"exits", "io_exits", "mmio_exits", "irq_exits", "halt_exits",
 	"halt_wait_ns", "irq_injections", "irq_window_exits",
+	/* and the VMM's threads (its "mark N threads:" lines) */
+	"vcpu_run_ms", "vcpu_wait_ms", "console_out_run_ms",
+	"console_out_wait_ms", "console_drains",
 };
 #define NR_KVM	(int)(sizeof(kvm_names) / sizeof(*kvm_names))
+#define KVM_THR	(NR_KVM - 5)	/* the first of the threads' */
 static const char *const mode_names[NR_MODES] = { "kernel", "user",
 						  "kvm_bus" };
 
@@ -97,8 +101,8 @@ struct boot {
 	double boot_s, ns_per_byte, mib_s;
 	unsigned long long console_exits, blk_exits;
 	unsigned long long console_io, blk_io;	/* PIO/MMIO exits, all */
-	/* KVM's counters (the VMM's "mark N kvm:" lines), by KVM_NAMES. */
-	unsigned long long kvm[NR_MARKS + 1][NR_KVM];
+	/* KVM's counters and the threads', by kvm_names. */
+	double kvm[NR_MARKS + 1][NR_KVM];
 	bool have_kvm[NR_MARKS + 1];
 	struct port_row rows[MAX_ROWS];
 	int nr_rows;
@@ -194,8 +198,33 @@ static void parse_kvm(struct boot *b, const char *err)
 			snprintf(key, sizeof(key), " %s ", kvm_names[i]);
 			k = strstr(p + off - 1, key);
 			if (k && (!eol || k < eol))
-				b->kvm[n][i] = strtoull(k + strlen(key), NULL,
-							10);
+				b->kvm[n][i] = strtod(k + strlen(key), NULL);
+		}
+		p++;
+	}
+}
+
+/*
+ * "vmdev-vmm: mark N threads: vcpu run X ms wait Y ms, console-out run
+ * X ms wait Y ms (D drains)".
+ */
+static void parse_threads(struct boot *b, const char *err)
+{
+	const char *p = err;
+	unsigned int n;
+	double *v;
+
+	while ((p = strstr(p, "vmdev-vmm: mark "))) {
+		double t[4];
+		unsigned long long d;
+
+		if (sscanf(p, "vmdev-vmm: mark %u threads: vcpu run %lf ms "
+			   "wait %lf ms, console-out run %lf ms wait %lf ms "
+			   "(%llu drains)", &n, &t[0], &t[1], &t[2], &t[3],
+			   &d) == 6 && n >= 1 && n <= NR_MARKS) {
+			v = &b->kvm[n][KVM_THR];
+			memcpy(v, t, sizeof(t));
+			v[4] = d;
 		}
 		p++;
 	}
@@ -295,6 +324,7 @@ static bool judge(struct boot *b, const struct vmm_run *r, enum mode m)
 			    "1024 lines of the workload");
 	parse_init_table(b, r->err);
 	parse_kvm(b, r->err);
+	parse_threads(b, r->err);
 	b->boot_s = b->t[1];
 	b->ns_per_byte = (b->t[3] - b->t[2]) * 1e9 / CONSOLE_BYTES;
 	b->mib_s = DISK_MIB / (b->t[5] - b->t[4]);
@@ -534,7 +564,7 @@ static double kvm_median(enum mode m, int i, int a, int z)
 		const struct boot *b = &boots[r][m];
 
 		if (b->ok && b->have_kvm[a] && b->have_kvm[z])
-			v[n++] = (double)(b->kvm[z][i] - b->kvm[a][i]);
+			v[n++] = b->kvm[z][i] - b->kvm[a][i];
 	}
 	return median(v, n);
 }
@@ -544,7 +574,8 @@ static void print_kvm_phase(const char *phase, int a, int z)
 {
 	int i, m;
 
-	printf("KVM's counters of vCPU 0 in the %s (medians):\n", phase);
+	printf("KVM's counters of vCPU 0 and the VMM's threads in the %s "
+	       "(medians):\n", phase);
 	for (i = 0; i < NR_KVM; i++) {
 		printf("  %-32s", kvm_names[i]);
 		for (m = 0; m < NR_MODES; m++) {
@@ -555,7 +586,7 @@ static void print_kvm_phase(const char *phase, int a, int z)
 			if (v < 0)
 				printf(" %16s", "-");
 			else
-				printf(" %16.0f", v);
+				printf(" %16.1f", v);
 		}
 		printf("\n");
 	}

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include <vmdev/regdev.h>
 
@@ -33,6 +34,8 @@ struct vmm_serial {
 	bool out_started, in_started;
 	volatile bool stop;
 	uint64_t out_bytes;	/* drained so far (atomic: marks read it) */
+	uint64_t drains;	/* drain calls that found bytes (atomic) */
+	pid_t out_tid;		/* the output thread, for mark.c */
 };
 
 /* Everything the guest transmitted so far, to stdout. */
@@ -44,8 +47,10 @@ static int drain(struct vmm_serial *s)
 	ssize_t w;
 	int off = 0;
 
-	if (n > 0)
+	if (n > 0) {
 		__atomic_add_fetch(&s->out_bytes, n, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&s->drains, 1, __ATOMIC_RELAXED);
+	}
 	while (n > 0 && off < n) {
 		w = write(STDOUT_FILENO, buf + off, n - off);
 		if (w < 0 && errno == EINTR)
@@ -62,6 +67,8 @@ static void *output_main(void *arg)
 	struct vmm_serial *s = arg;
 	const struct timespec idle = { .tv_nsec = IDLE_POLL_NS };
 
+	__atomic_store_n(&s->out_tid, (pid_t)syscall(SYS_gettid),
+			 __ATOMIC_RELAXED);
 	while (!s->stop)
 		if (drain(s) <= 0)
 			nanosleep(&idle, NULL);
@@ -135,6 +142,15 @@ uint64_t vmm_serial_out_bytes(struct vmm *vmm)
 	struct vmm_serial *s = vmm->serial;
 
 	return s ? __atomic_load_n(&s->out_bytes, __ATOMIC_RELAXED) : 0;
+}
+
+/* The output thread's drains that found bytes, and its thread id. */
+uint64_t vmm_serial_drains(struct vmm *vmm, pid_t *tid)
+{
+	struct vmm_serial *s = vmm->serial;
+
+	*tid = s ? __atomic_load_n(&s->out_tid, __ATOMIC_RELAXED) : 0;
+	return s ? __atomic_load_n(&s->drains, __ATOMIC_RELAXED) : 0;
 }
 
 /* After the vCPUs stopped: the last bytes out, threads joined. */

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <vmdev/regdev.h>
 #include <vmdev/vm.h>
@@ -144,6 +145,7 @@ int vmm_mptable_write(struct vmm *vmm);
 int vmm_serial_init(struct vmm *vmm);
 void vmm_serial_fini(struct vmm *vmm);
 uint64_t vmm_serial_out_bytes(struct vmm *vmm);
+uint64_t vmm_serial_drains(struct vmm *vmm, pid_t *tid);
 
 /* i8042.c, rtc.c */
 int vmm_i8042_init(struct vmm *vmm);
