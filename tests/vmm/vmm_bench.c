@@ -100,7 +100,6 @@ struct boot {
 			   user[NR_MARKS + 1], kern[NR_MARKS + 1];
 	double boot_s, ns_per_byte, mib_s;
 	unsigned long long console_exits, blk_exits;
-	unsigned long long console_io, blk_io;	/* PIO/MMIO exits, all */
 	/* KVM's counters and the threads', by kvm_names. */
 	double kvm[NR_MARKS + 1][NR_KVM];
 	bool have_kvm[NR_MARKS + 1];
@@ -331,8 +330,7 @@ static bool judge(struct boot *b, const struct vmm_run *r, enum mode m)
 	/* Between two marks, less the first mark's own exit. */
 	b->console_exits = b->exits[3] - b->exits[2] - 1;
 	b->blk_exits = b->exits[5] - b->exits[4] - 1;
-	b->console_io = b->user[3] + b->kern[3] - b->user[2] - b->kern[2] - 1;
-	b->blk_io = b->user[5] + b->kern[5] - b->user[4] - b->kern[4] - 1;
+
 	return true;
 }
 
@@ -429,12 +427,11 @@ static double median(double *v, int n)
 }
 
 enum fig { F_BOOT, F_EXITS, F_NS_BYTE, F_MIB_S, F_USER_EXITS,
-	   F_CONSOLE_EXITS, F_BLK_EXITS, F_CONSOLE_IO, F_BLK_IO, NR_FIGS };
+	   F_CONSOLE_EXITS, F_BLK_EXITS, NR_FIGS };
 static const char *const fig_names[NR_FIGS] = {
 	"boot_seconds", "exits_to_vmm_by_init", "console_ns_per_byte",
 	"blk_mib_per_second", "exits_to_userspace_by_init",
 	"console_exits_to_vmm", "blk_exits_to_vmm",
-	"console_pio_mmio_exits", "blk_pio_mmio_exits",
 };
 
 static double fig_of(const struct boot *b, enum fig f)
@@ -446,9 +443,7 @@ static double fig_of(const struct boot *b, enum fig f)
 	case F_MIB_S: return b->mib_s;
 	case F_USER_EXITS: return b->user[1];
 	case F_CONSOLE_EXITS: return b->console_exits;
-	case F_BLK_EXITS: return b->blk_exits;
-	case F_CONSOLE_IO: return b->console_io;
-	default: return b->blk_io;
+	default: return b->blk_exits;
 	}
 }
 
@@ -640,13 +635,11 @@ static void print_table(void)
 		      " %16.2f", 1e-3);
 	print_fig_row("  exits to the VMM in it", F_CONSOLE_EXITS,
 		      " %16.0f", 1);
-	print_fig_row("  PIO/MMIO exits in it (any)", F_CONSOLE_IO,
-		      " %16.0f", 1);
+
 	print_fig_row("virtio-blk read, MiB/s (32 MiB)", F_MIB_S,
 		      " %16.2f", 1);
 	print_fig_row("  exits to the VMM in it", F_BLK_EXITS, " %16.0f", 1);
-	print_fig_row("  PIO/MMIO exits in it (any)", F_BLK_IO, " %16.0f",
-		      1);
+
 	printf("ratios to user mode (median of the rounds' ratios):\n");
 	print_ratio_row("  exits by init", F_EXITS);
 	print_ratio_row("  boot time", F_BOOT);
