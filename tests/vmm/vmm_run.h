@@ -97,8 +97,9 @@ static inline void vmm_exec(const char *const *args, int out, int err,
  * Run the VMM with args (NULL-terminated), collecting both streams, and
  * the time to banner on its console if banner is not NULL. With sign,
  * the VMM is killed (r->killed, status -SIGKILL) unless its messages
- * (stderr) show sign within sign_secs: a guest that stalled early need
- * not wait for the VMM's own --timeout.
+ * (stderr) show sign within sign_secs, or if, once they did, neither
+ * stream says anything for sign_secs: a guest that stalled need not wait
+ * for the VMM's own --timeout.
  */
 static inline int vmm_run_watch(struct vmm_run *r, const char *const *args,
 				const char *banner, bool pin,
@@ -107,7 +108,7 @@ static inline int vmm_run_watch(struct vmm_run *r, const char *const *args,
 	int out[2], err[2], st;
 	size_t err_total = 0;
 	bool out_open = true, err_open = true;
-	double t0 = vmm_now();
+	double t0 = vmm_now(), t_last = t0;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
@@ -129,11 +130,14 @@ static inline int vmm_run_watch(struct vmm_run *r, const char *const *args,
 
 		if (poll(p, 2, sign ? 500 : -1) < 0 && errno != EINTR)
 			break;
-		if (sign && !r->killed && vmm_now() - t0 > sign_secs &&
-		    !strstr(r->err, sign)) {
+		if (sign && !r->killed &&
+		    ((vmm_now() - t0 > sign_secs && !strstr(r->err, sign)) ||
+		     vmm_now() - t_last > sign_secs)) {
 			kill(pid, SIGKILL);
 			r->killed = true;
 		}
+		if (p[0].revents || p[1].revents)
+			t_last = vmm_now();
 		if (p[0].revents)
 			vmm_slurp(out[0], r->out, &r->out_len,
 				  &r->out_total, &out_open);
