@@ -389,11 +389,14 @@ static void run_boot(struct boot *b, enum mode m, struct vmm_run *r)
 			break;
 		total_stalls++;
 		printf("# %s mode: boot %d of %d stalled (%s), console %zu "
-		       "bytes; the VMM said:\n", mode_names[m], i, BOOT_TRIES,
+		       "bytes%s\n", mode_names[m], i, BOOT_TRIES,
 		       r->killed ? "no /init or silent too long, killed" :
-		       "timeout " BOOT_SECS " s", r->out_total);
+		       "timeout " BOOT_SECS " s", r->out_total,
+		       opt.demo ? "; tried again" : "; the VMM said:");
 		fflush(stdout);
-		fprintf(stderr, "%s", r->err);
+		/* The log's: the demo's terminal gets the line alone. */
+		if (!opt.demo)
+			fprintf(stderr, "%s", r->err);
 	}
 	if (r->status == VMM_TIMEOUT || r->killed) {
 		b->stalls = BOOT_TRIES;
