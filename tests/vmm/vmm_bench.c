@@ -54,7 +54,7 @@
  */
 #define INIT_SECS	50
 #define INIT_SIGN	"vmdev-vmm: mark 1 at "
-#define BOOT_TRIES	3	/* per mode and round */
+#define BOOT_TRIES	4	/* per mode and round */
 #define VMM_TIMEOUT	3	/* the VMM's exit status for --timeout */
 #define APPEND		"quiet loglevel=1 printk.time=0 " \
 			"vmdev.work=console,blk"
@@ -131,7 +131,7 @@ static double now(void)
 
 /* ---- the disk --------------------------------------------------------- */
 
-/* DISK_MIB of a byte pattern (no hole: every read is the file's). */
+/* DISK_MIB of a text pattern (no hole: every read is the file's). */
 static int make_disk(void)
 {
 	static char buf[1 << 20];
@@ -140,8 +140,10 @@ static int make_disk(void)
 
 	if (fd < 0)
 		return -errno;
+	/* Text, so that /init's "disk read:" line prints cleanly. */
 	for (i = 0; i < (int)sizeof(buf); i++)
-		buf[i] = (char)(i * 7 + 1);
+		buf[i] = "VMDEV-BENCH-DISK-0123456789abcdefghijklmnopqrstuvwxyz"
+			 [i % 53];
 	for (i = 0; i < DISK_MIB; i++)
 		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf)) {
 			close(fd);
