@@ -76,7 +76,8 @@ static const char *const kvm_names[] = {
 	"vcpu_run_ms", "vcpu_wait_ms", "console_out_run_ms",
 	"console_out_wait_ms", "console_drains",
 };
-#define NR_KVM	(int)(sizeof(kvm_names) / sizeof(*kvm_names))
+
+#define NR_KVM	((int)(sizeof(kvm_names) / sizeof(*kvm_names)))
 #define KVM_THR	(NR_KVM - 5)	/* the first of the threads' */
 static const char *const mode_names[NR_MODES] = { "kernel", "user",
 						  "kvm_bus" };
@@ -344,7 +345,7 @@ static bool judge(struct boot *b, const struct vmm_run *r, enum mode m)
 static void show_console(const char *out)
 {
 	const char *p = out, *nl;
-	int skipped = 0;
+	int skipped = 0, len;
 
 	printf("---- the guest's console (kernel mode) ----\n");
 	while (*p) {
@@ -360,8 +361,8 @@ static void show_console(const char *out)
 				       skipped, CONSOLE_LINE, CONSOLE_LINE,
 				       skipped - 1);
 			skipped = 0;
-			printf("%.*s\n", (int)(nl - p - (nl > p &&
-						       nl[-1] == '\r')), p);
+			len = nl - p - (nl > p && nl[-1] == '\r');
+			printf("%.*s\n", len, p);
 		}
 		p = *nl ? nl + 1 : nl;
 	}

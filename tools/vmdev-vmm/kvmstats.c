@@ -28,6 +28,7 @@ static const char *const wanted[] = {
 	"halt_exits", "halt_wait_ns", "halt_successful_poll",
 	"irq_injections", "signal_exits", "preemption_reported",
 };
+
 #define NR_WANTED	(sizeof(wanted) / sizeof(*wanted))
 
 struct vmm_kvmstats {
