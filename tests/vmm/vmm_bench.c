@@ -740,7 +740,8 @@ static void json_mode(enum mode m, bool last)
 		printf("%s\n        {\"ok\": %s, \"stalls\": %d", i ? "," : "",
 		       b->ok ? "true" : "false", b->stalls);
 		if (!b->ok) {
-			printf(", \"error\": \"%s\"}", b->why);
+			printf(", \"error\": \"%s\"}", b->ran ? b->why :
+			       "not run: the time budget was spent");
 			continue;
 		}
 		for (f = 0; f < NR_FIGS; f++) {
