@@ -70,7 +70,8 @@ include $(TOP)/tests/vm/vm.mk
 # NAME" line each; tests/summary.sh prints the closing count line.
 check: deps
 	@rm -rf $(O)/results && mkdir -p $(O)/results
-	@$(MAKE) -k --no-print-directory check-lint check-abi check-host check-vm; \
+	@$(MAKE) -k --no-print-directory check-lint check-abi check-host \
+		check-vm check-linux; \
 	rc=$$?; [ $$rc -eq 0 ] || echo "fail make: a check failed to build or run \
 		(exit $$rc, see above)" > $(O)/results/make.res; \
 	$(TOP)/tests/summary.sh $(O)/results

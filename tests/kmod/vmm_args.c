@@ -3,8 +3,8 @@
  * Bad input to the reference VMM (tools/vmdev-vmm): a missing kernel, a
  * file that is no kernel, an image too large for the guest's memory, an
  * initrd that does not fit, bad options, a disk image (--disk) that is
- * missing or not a file, --disk-ro without --disk, --kvm-bus in user
- * mode or with an argument. Each ends the VMM
+ * missing or not a file, images the VMM may not read, --disk-ro without
+ * --disk, --kvm-bus in user mode or with an argument. Each ends the VMM
  * with status 2
  * and a message that names the problem, before any guest runs. (The
  * boots themselves: tests/vmm/vmm_boot.c, make vm-linux.)
@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -194,6 +196,46 @@ TEST_F(bad_input, disk_options)
 	refused(_metadata, ro_alone, "--disk-ro without --disk");
 	refused(_metadata, noarg, "option needs an argument: '--disk'");
 	refused(_metadata, rng_arg, "--rng=1");
+}
+
+/*
+ * Images the VMM may not read: mode 000 files, with the VMM run as root
+ * without the capabilities that override file permissions (dropped from
+ * this test's bounding set, which the harness's fork of the test alone
+ * has), as a VMM run by an unprivileged user would be.
+ */
+static void unreadable(struct __test_metadata *_metadata, const char *path)
+{
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 1 << 20));
+	close(fd);
+	ASSERT_EQ(0, chmod(path, 0));
+}
+
+TEST_F(bad_input, unreadable_images)
+{
+	char img[64], msg[160];
+	const char *kernel[] = { VMM, "-k", img, NULL };
+	const char *initrd[] = { VMM, "-k", L2_KERNEL, "-i", img, NULL };
+	const char *disk[] = { VMM, "-k", L2_KERNEL, "--disk", img, NULL };
+	const char *disk_ro[] = {
+		VMM, "-k", L2_KERNEL, "--disk", img, "--disk-ro", NULL,
+	};
+
+	snprintf(img, sizeof(img), "%s/unreadable", self->dir);
+	unreadable(_metadata, img);
+	ASSERT_EQ(0, prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0));
+	ASSERT_EQ(0, prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0));
+	snprintf(msg, sizeof(msg), "kernel %s: Permission denied", img);
+	refused(_metadata, kernel, msg);
+	snprintf(msg, sizeof(msg), "initrd %s: Permission denied", img);
+	refused(_metadata, initrd, msg);
+	snprintf(msg, sizeof(msg), "disk %s: Permission denied", img);
+	refused(_metadata, disk, msg);
+	refused(_metadata, disk_ro, msg);
+	unlink(img);
 }
 
 /* Level 3 (--kvm-bus) is kernel mode's: no user mode, no argument. */

@@ -8,6 +8,7 @@
 # adds one with the fast-path benchmark alone).
 #
 #   make check-vm                       every kernel of the matrix
+#   make check-linux                    the Linux boot test (vmm.mk), idem
 #   make vm-test [KVER=...] [T=a,b]     one kernel, all or some programs
 #   make vm-shell [KVER=...]            a shell in the test VM
 #   make demo [KVER=...]                the demo, on the terminal: the
@@ -70,10 +71,9 @@ $(VM_DEMO): tests/vm/demo.c $(VM_GUEST_A) $(LIB_A)
 		-I$(TOP)/libvmdev/devices -MMD -MP $(VM_LDFLAGS) \
 		-o $@ $< $(VM_GUEST_A) $(LIB_A) $(VM_LDLIBS)
 
-# The reference VMM and the L2 guest it boots (tests/kmod/vmm_args.c,
-# tests/vmm/vmm_boot.c):
-# one L2 kernel, the matrix's first, whatever the L1 kernel, since a
-# nested boot is slow (Documentation/linux-guest.rst).
+# The reference VMM and an L2 kernel for tests/kmod/vmm_args.c: the
+# matrix's first, whatever the L1 kernel (the boot test, check-linux,
+# boots each kernel of the matrix in a test VM of its own: vmm.mk).
 VM_L2_KVER	= $(eval VM_L2_KVER := $(firstword $(MATRIX)))$(VM_L2_KVER)
 VM_VMM_FILES	= -f $(VMM_BIN):bin/vmdev-vmm \
 		  -f $(VMDEV_CACHE)/kernels/$(VM_L2_KVER)/root/boot/vmlinuz-$(VM_L2_KVER):boot/vmlinuz-l2 \
@@ -97,7 +97,7 @@ $(O)/vm/%/trace.cpio: $(O)/kmod/%/vmdev.ko $(VM_DEMO) tests/vm/demo-trace \
 	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO) \
 		$(TOP)/tests/vm/demo-trace
 
-.PHONY: vm-tests vm-test vm-shell demo-trace
+.PHONY: vm-tests vm-test vm-shell demo-trace check-linux
 vm-tests: $(VM_TESTS) $(VM_DEMO)
 tests: vm-tests
 
@@ -121,6 +121,27 @@ check-vm:
 		fi; \
 		[ -s $$res ] || \
 			echo "fail vm/$$k/run (no result: see above)" > $$res; \
+		! grep -q '^fail' $$res || st=1; \
+	done; \
+	exit $$st
+
+# The Linux boot test (tools/vmdev-vmm/vmm.mk), in a test VM of its own
+# for each kernel of the matrix, that kernel booting as the L2 guest.
+check-linux:
+	@ks="$(MATRIX)"; [ -n "$$ks" ] || { echo "no matrix" >&2; exit 1; }; \
+	mkdir -p $(O)/results; st=0; \
+	for k in $$ks; do \
+		res=$(O)/results/linux-$$k.res; img=$(O)/vm/$$k/linux.cpio; \
+		rm -f $$res; \
+		if ! $(MAKE) --no-print-directory $$img; then \
+			echo "fail linux/$$k/build (VMM, L2 initramfs or" \
+				"image)" > $$res; \
+		else \
+			$(VM_LINUX_RUN) -r $$res -l $(O)/vm-logs/$$k-linux \
+				$$k $$img || st=1; \
+		fi; \
+		[ -s $$res ] || \
+			echo "fail linux/$$k/run (no result: see above)" > $$res; \
 		! grep -q '^fail' $$res || st=1; \
 	done; \
 	exit $$st

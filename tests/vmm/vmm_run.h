@@ -70,9 +70,10 @@ static inline void vmm_slurp(int fd, char *buf, size_t *len, size_t *total,
 
 /*
  * The child: the VMM with args, optionally pinned with its vCPU thread
- * to CPU 0 of the test VM (an L2 vCPU that moves between the test VM's
- * CPUs now and then corrupts the L2 kernel: Documentation/
- * linux-guest.rst, "On the nested test bed").
+ * to CPU 0 of the test VM. Pinning made the L2 guest's stalls in a test
+ * VM of two CPUs rarer, before their cause was found (Documentation/
+ * guests.rst, "Interrupts delivered twice"); in the one-CPU test VM the
+ * boot test now uses, it changes nothing.
  */
 static inline void vmm_exec(const char *const *args, int out, int err,
 			    bool pin)

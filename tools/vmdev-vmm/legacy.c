@@ -21,7 +21,6 @@
 
 #include <vmdev/regdev.h>
 
-#include "devmaps.h"
 #include "vmm.h"
 
 /* ---- registering ---------------------------------------------------- */
@@ -56,6 +55,29 @@ int vmm_add_regdev(struct vmm *vmm, const char *name, uint16_t port,
 	return 0;
 }
 
+/*
+ * A device of one of libvmdev's kinds (<vmdev/devices.h>): its map, a
+ * copy of which vmdev_regdev_new() keeps, and nothing else to set.
+ */
+int vmm_add_devmap_regdev(struct vmm *vmm, const char *name, uint16_t port,
+			  uint16_t len, enum vmdev_devmap_kind kind,
+			  struct vmdev_regdev **out)
+{
+	VMDEV_OPTS(vmdev_regdev_opts, o);
+	struct vmdev_devmap *map;
+	int ret;
+
+	ret = vmdev_devmap_new(kind, NULL, &map);
+	if (!ret)
+		ret = vmdev_devmap_apply(map, &o);
+	if (!ret)
+		ret = vmm_add_regdev(vmm, name, port, len, &o, out);
+	else
+		vmm_err("%s: device map %d: %s", name, kind, strerror(-ret));
+	vmdev_devmap_free(map);
+	return ret;
+}
+
 void vmm_devs_fini(struct vmm *vmm)
 {
 	while (vmm->nr_devs)
@@ -85,14 +107,10 @@ static int ones_init(struct vmm *vmm, const char *name, uint16_t port,
 
 static int port80_init(struct vmm *vmm)
 {
-	const struct vmdev_rdev_desc *d = &vmdev_port80_map;
-	VMDEV_OPTS(vmdev_regdev_opts, o, .flags = d->flags,
-		   .dev_size = d->dev_size, .nr_regs = d->nr_regs,
-		   .regs = d->regs);
 	struct vmdev_regdev *rd;
 
-	return vmm_add_regdev(vmm, "port80", 0x80, VMDEV_PORT80_WINDOW, &o,
-			      &rd);
+	return vmm_add_devmap_regdev(vmm, "port80", 0x80, VMDEV_PORT80_WINDOW,
+				     VMDEV_DEVMAP_PORT80, &rd);
 }
 
 int vmm_legacy_init(struct vmm *vmm)

@@ -125,13 +125,17 @@ static void *vcpu_main(void *arg)
 	struct vmm_vcpu *v = arg;
 	int ret;
 
+	/*
+	 * -EINTR (a kick) and -EAGAIN (KVM: an AP woken before its startup
+	 * IPI) only mean: run again.
+	 */
 	while (v->vmm->stop == VMM_RUNNING) {
 		ret = vmdev_vcpu_run(v->vcpu);
 		if (ret == VMDEV_VCPU_UNHANDLED) {
 			complete_unhandled(v);
 		} else if (ret == VMDEV_VCPU_EXIT && !handle_exit(v)) {
 			break;
-		} else if (ret < 0 && ret != -EINTR) {
+		} else if (ret < 0 && ret != -EINTR && ret != -EAGAIN) {
 			vmm_err("vCPU %u: run: %s", v->index, strerror(-ret));
 			vmm_request_stop(v->vmm, VMM_STOP_ERROR);
 			break;

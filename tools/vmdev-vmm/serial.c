@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
- * The console: a 16550A on COM1 (port 0x3f8, ISA IRQ 4), the register
- * map of libvmdev/devices. In kernel mode the whole UART lives in
+ * The console: a 16550A on COM1 (port 0x3f8, ISA IRQ 4), libvmdev's
+ * UART map (<vmdev/devices.h>). In kernel mode the whole UART lives in
  * vmdev.ko: the guest's 8250 driver writes THR, reads LSR and IIR, takes
  * its THR-empty interrupts, and none of it reaches the VMM. The VMM only
  * moves bytes: an output thread drains the transmit FIFO to stdout, an
@@ -19,9 +19,9 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
+#include <vmdev/devices.h>
 #include <vmdev/regdev.h>
 
-#include "devmaps.h"
 #include "vmm.h"
 
 #define COM1_PORT	0x3f8
@@ -105,19 +105,14 @@ static void *input_main(void *arg)
 
 int vmm_serial_init(struct vmm *vmm)
 {
-	const struct vmdev_rdev_desc *d = &vmdev_uart16550_map;
-	VMDEV_OPTS(vmdev_regdev_opts, o, .flags = d->flags,
-		   .dev_size = d->dev_size, .nr_regs = d->nr_regs,
-		   .regs = d->regs, .nr_links = d->nr_links, .links = d->links,
-		   .nr_irqs = d->nr_irqs, .irqs = d->irqs);
 	struct vmm_serial *s = calloc(1, sizeof(*s));
 	int ret;
 
 	if (!s)
 		return -ENOMEM;
 	vmm->serial = s;
-	ret = vmm_add_regdev(vmm, "ttyS0", COM1_PORT, VMDEV_UART_WINDOW, &o,
-			     &s->uart);
+	ret = vmm_add_devmap_regdev(vmm, "ttyS0", COM1_PORT, VMDEV_UART_WINDOW,
+				    VMDEV_DEVMAP_UART16550, &s->uart);
 	if (ret)
 		return ret;
 	ret = vmdev_regdev_irq_bind(s->uart, VMDEV_UART_IRQ, COM1_GSI, NULL);

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <vmdev/devices.h>
 #include <vmdev/regdev.h>
 #include <vmdev/vm.h>
 
@@ -156,6 +157,9 @@ int vmm_legacy_init(struct vmm *vmm);
 int vmm_add_regdev(struct vmm *vmm, const char *name, uint16_t port,
 		   uint16_t len, const struct vmdev_regdev_opts *o,
 		   struct vmdev_regdev **out);
+int vmm_add_devmap_regdev(struct vmm *vmm, const char *name, uint16_t port,
+			  uint16_t len, enum vmdev_devmap_kind kind,
+			  struct vmdev_regdev **out);
 void vmm_devs_fini(struct vmm *vmm);
 
 /* run.c */

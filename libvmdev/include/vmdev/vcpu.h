@@ -53,7 +53,8 @@ VMDEV_API void vmdev_vcpu_free(struct vmdev_vcpu *vcpu);
  * VMDEV_VCPU_UNHANDLED with a PIO or MMIO exit intact in kvm_run that no
  * device completed (vmdev_vcpu_unhandled() says why; the VMM completes
  * it and calls again), or a negative errno: -EINTR (a signal, or
- * immediate_exit), -EPROTO (an exit KVM should not produce), KVM_RUN's
+ * immediate_exit), -EAGAIN (KVM's: an application processor woken
+ * before its startup IPI; call again), -EPROTO (an exit KVM should not produce), KVM_RUN's
  * or VMDEV_RUN's other errors, -EINVAL (NULL). One thread at a time.
  */
 VMDEV_API int vmdev_vcpu_run(struct vmdev_vcpu *vcpu);

@@ -52,15 +52,25 @@ awk 'BEGIN { for (i = 0; i < 1024; i++)
 	> "$stage/lib/console-64k.txt"
 [ "$(wc -c < "$stage/lib/console-64k.txt")" = 65536 ] ||
 	die "console-64k.txt is not 65536 bytes"
-# The virtio modules, dependencies first (Debian builds them as modules).
+# The virtio modules, dependencies first: those the kernel has as
+# modules (6.1 has them all; 6.12 builds virtio and virtio_ring in), as
+# plain .ko (busybox insmod may not read .ko.xz).
 if [ -n "$moddir" ]; then
 	[ -n "$guestdevs" ] || die "-m needs -g virtio_guest_devs.ko"
 	mkdir -p "$stage/lib/virtio"
 	for m in virtio/virtio_ring.ko virtio/virtio.ko virtio/virtio_mmio.ko \
 		 block/virtio_blk.ko char/hw_random/virtio-rng.ko; do
-		[ -f "$moddir/kernel/drivers/$m" ] ||
-			die "no $moddir/kernel/drivers/$m"
-		cp "$moddir/kernel/drivers/$m" "$stage/lib/virtio/"
+		f=$moddir/kernel/drivers/$m
+		if grep -qx "kernel/drivers/$m" "$moddir/modules.builtin" \
+			2>/dev/null; then
+			continue
+		elif [ -f "$f" ]; then
+			cp "$f" "$stage/lib/virtio/"
+		elif [ -f "$f.xz" ]; then
+			xz -dc "$f.xz" > "$stage/lib/virtio/$(basename "$m")"
+		else
+			die "no $f(.xz), and not built in"
+		fi
 		basename "$m" >> "$stage/lib/virtio/order"
 	done
 	cp "$guestdevs" "$stage/lib/virtio/"
