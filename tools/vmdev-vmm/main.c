@@ -312,7 +312,8 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? 0 : VMM_EXIT_USAGE;
 	/*
-	 * The devices come before the command line (the device manager's
+	 * The devices come before the MP table (it declares their lines
+	 * level-triggered) and the command line (the device manager's
 	 * entries go into it), and the command line before the kernel is
 	 * loaded (boot.c copies it into guest memory).
 	 */
@@ -320,13 +321,13 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = vmm_memory_init(&vmm);
 	if (!ret)
-		ret = vmm_mptable_write(&vmm);
-	if (!ret)
 		ret = vmm_stats_init(&vmm);
 	if (!ret)
 		ret = create_context(&vmm);
 	if (!ret)
 		ret = create_devices(&vmm);
+	if (!ret)
+		ret = vmm_mptable_write(&vmm);
 	if (!ret) {
 		ret = build_cmdline(&vmm);
 		if (ret)	/* --append too long */

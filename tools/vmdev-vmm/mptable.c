@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "devmgr.h"
 #include "vmm.h"
 #include "layout.h"
 
@@ -21,6 +22,10 @@
 #define ISA_IRQS		16
 
 enum { MP_PROCESSOR, MP_BUS, MP_IOAPIC, MP_INTSRC, MP_LINTSRC };
+/* An interrupt source's irqflag: polarity (bits 0-1), trigger (2-3). */
+#define MP_IRQ_DEFAULT		0x0	/* the bus's: edge, high for ISA */
+#define MP_IRQPOL_ACTIVE_HIGH	0x1
+#define MP_IRQTRIG_LEVEL	0xc
 enum { MP_INT = 0, MP_NMI = 1, MP_EXTINT = 3 };
 #define CPU_ENABLED		1
 #define CPU_BOOTPROCESSOR	2
@@ -80,6 +85,25 @@ static uint8_t checksum(const void *p, size_t len)
 	return -sum;
 }
 
+/*
+ * The flags of ISA IRQ irq's entry: the bus's default (edge, active high)
+ * for the legacy devices; level, active high for the lines of the MMIO
+ * device manager's virtio devices, whose interrupt status stays set until
+ * the driver acks it (as their ACPI description says). Declared edge, a
+ * threaded handler (PREEMPT_RT) acks the IOAPIC before it reads the
+ * status, KVM's resample sees the status still set and raises the line
+ * again at once: an interrupt storm until Linux disables the IRQ.
+ */
+static uint16_t irq_flags(const struct vmm *vmm, unsigned int irq)
+{
+	size_t i, n = vmm->devmgr ? devmgr_count(vmm->devmgr) : 0;
+
+	for (i = 0; i < n; i++)
+		if (devmgr_dev_irq(devmgr_get(vmm->devmgr, i)) == irq)
+			return MP_IRQPOL_ACTIVE_HIGH | MP_IRQTRIG_LEVEL;
+	return MP_IRQ_DEFAULT;
+}
+
 /* Append one entry of len bytes at *pos; counts it. */
 static void put(uint8_t **pos, const void *e, size_t len, uint16_t *count)
 {
@@ -126,7 +150,8 @@ int vmm_mptable_write(struct vmm *vmm)
 	put(&pos, &ioapic, sizeof(ioapic), &count);
 	for (i = 0; i < ISA_IRQS; i++) {
 		struct mpc_intsrc irq = {
-			.type = MP_INTSRC, .irqtype = MP_INT, .srcbusirq = i,
+			.type = MP_INTSRC, .irqtype = MP_INT,
+			.irqflag = irq_flags(vmm, i), .srcbusirq = i,
 			.dstapic = ioapic_id, .dstirq = i,
 		};
 
