@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Benchmarks (not tests; Documentation/benchmarks.rst). `make bench` runs
-# the host benchmarks, then the fast-path benchmark in the test VM:
+# the host benchmarks, then the fast-path benchmark in the test VM, then
+# the Linux-guest benchmark (bench-linux, tools/vmdev-vmm/vmm.mk):
 #
 #   make bench [KVER=...]       both, one after the other
 #   make bench-host             every tests/bench/*.c: one program each,
@@ -43,6 +44,7 @@ BENCH_RUN	:= $(TOP)/tests/vm/run-vm.sh -m bench \
 bench:
 	@$(MAKE) --no-print-directory bench-host
 	@$(MAKE) --no-print-directory bench-vm
+	@$(MAKE) --no-print-directory bench-linux
 
 bench-host: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do \

@@ -4,7 +4,7 @@
  * file that is no kernel, an image too large for the guest's memory, an
  * initrd that does not fit, bad options, a disk image (--disk) that is
  * missing or not a file, images the VMM may not read, --disk-ro without
- * --disk. Each ends the VMM
+ * --disk, --kvm-bus in user mode or with an argument. Each ends the VMM
  * with status 2
  * and a message that names the problem, before any guest runs. (The
  * boots themselves: tests/vmm/vmm_boot.c, make vm-linux.)
@@ -236,6 +236,20 @@ TEST_F(bad_input, unreadable_images)
 	refused(_metadata, disk, msg);
 	refused(_metadata, disk_ro, msg);
 	unlink(img);
+}
+
+/* Level 3 (--kvm-bus) is kernel mode's: no user mode, no argument. */
+TEST_F(bad_input, kvm_bus_options)
+{
+	const char *user[] = { VMM, "-k", L2_KERNEL, "--kvm-bus", "--mode",
+			       "user", NULL };
+	const char *user_first[] = { VMM, "-k", L2_KERNEL, "-M", "user",
+				     "--kvm-bus", NULL };
+	const char *arg[] = { VMM, "-k", L2_KERNEL, "--kvm-bus=1", NULL };
+
+	refused(_metadata, user, "--kvm-bus: level 3 is kernel mode's");
+	refused(_metadata, user_first, "--kvm-bus: level 3 is kernel mode's");
+	refused(_metadata, arg, "--kvm-bus=1");
 }
 
 TEST_HARNESS_MAIN

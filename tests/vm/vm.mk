@@ -11,7 +11,10 @@
 #   make check-linux                    the Linux boot test (vmm.mk), idem
 #   make vm-test [KVER=...] [T=a,b]     one kernel, all or some programs
 #   make vm-shell [KVER=...]            a shell in the test VM
-#   make demo [KVER=...]                the demo, on the terminal
+#   make demo [KVER=...]                the demo, on the terminal: the
+#                                       Linux guest in every mode
+#                                       (tests/vmm/vmm_bench.c as
+#                                       vmm_demo), then the UART guest
 #   make demo-trace [KVER=...]          the demo, traced: where its time goes
 #
 # KVER defaults to the first kernel of the matrix; VM_TIMEOUT bounds one
@@ -81,8 +84,14 @@ $(O)/vm/%/initramfs.cpio: $(O)/kmod/%/vmdev.ko $(VM_TESTS) $(VM_DEMO) \
 	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO) \
 		$(VM_VMM_FILES) $(VM_EXTRA_FILES) $(VM_TESTS)
 
-$(O)/vm/%/demo.cpio: $(O)/kmod/%/vmdev.ko $(VM_DEMO) $(VM_IMAGE_DEPS)
-	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO)
+# The demo: the reference VMM boots Linux (vmm_bench as tests/vmm_demo,
+# tools/vmdev-vmm/vmm.mk), then the UART guest (vmdev-demo), each in a
+# boot of the test VM of its own (a stalled Linux boot leaves nothing
+# behind for the UART demo).
+$(O)/vm/%/demo.cpio: $(O)/kmod/%/vmdev.ko $(VM_DEMO) $(VMM_BENCH) $(VMM_BIN) \
+		     $(VMM_L2_INITRD) $(VM_IMAGE_DEPS)
+	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ -d $(VM_DEMO) \
+		$(VM_VMM_FILES) -f $(VMM_BENCH):tests/vmm_demo
 
 # The demo and tests/vm/demo-trace, which traces it (make demo-trace).
 $(O)/vm/%/trace.cpio: $(O)/kmod/%/vmdev.ko $(VM_DEMO) tests/vm/demo-trace \
@@ -162,6 +171,9 @@ vm-shell:
 demo: deps
 	$(VM_NEED_KVER)
 	@$(MAKE) --no-print-directory $(VM_IMAGES)/demo.cpio
+	@$(VM_RUN) -m demo -p vmm_demo -t 600 \
+		-l $(O)/vm-logs/$(VM_KVER)-linux-demo \
+		$(VM_KVER) $(VM_IMAGES)/demo.cpio
 	@$(VM_RUN) -m demo -l $(O)/vm-logs/$(VM_KVER)-demo \
 		$(VM_KVER) $(VM_IMAGES)/demo.cpio
 

@@ -49,7 +49,7 @@
 #define BOOT_SECS	"100"
 #define BOOT_TRIES	2
 #define VMM_TIMEOUT	3	/* the VMM's exit status for --timeout */
-#define TEST_SECS	450
+#define TEST_SECS	540
 /* The disk: its size and the patterns of both sides (l2/init). */
 #define DISK_BYTES	(4 << 20)
 #define DISK_SECTOR	512
@@ -142,6 +142,32 @@ static void check_disk(struct __test_metadata *_metadata, const char *path)
 	EXPECT_EQ(0, memcmp(sec, HOST_PATTERN, strlen(HOST_PATTERN)));
 }
 
+/*
+ * /init's first mark (port 0x500, tools/vmdev-vmm/mark.c): one line, and
+ * --stats' table at init, whose total is at most the whole run's and at
+ * least the i8042's commands (both modes trap them).
+ */
+static void check_mark(struct __test_metadata *_metadata,
+		       const struct vmm_run *r)
+{
+	const char *m = strstr(r->err, "vmdev-vmm: mark 1 at ");
+	long long by_init = stat_of(r, "exits to the VMM by init: ");
+	double t = -1;
+
+	ASSERT_NE(NULL, m) {
+		TH_LOG("no mark 1 in:\n%s", r->err);
+	}
+	EXPECT_EQ(1, sscanf(m, "vmdev-vmm: mark 1 at %lf s", &t));
+	EXPECT_LT(0, t);
+	EXPECT_GT(r->secs, t);
+	EXPECT_EQ(NULL, strstr(m + 1, "vmdev-vmm: mark 1 at "));
+	EXPECT_LT(100, by_init);
+	EXPECT_GE(stat_of(r, "exits to the VMM: "), by_init);
+	EXPECT_NE(NULL, strstr(r->err, "guest mark")) {
+		TH_LOG("no mark in the stats:\n%s", r->err);
+	}
+}
+
 static bool have_files(void)
 {
 	return !access(VMM, X_OK) && !access(L2_KERNEL, R_OK) &&
@@ -188,6 +214,7 @@ static bool boot(struct __test_metadata *_metadata, struct vmm_run *r,
 		TH_LOG("console:\n%s", r->out);
 	}
 	EXPECT_NE(NULL, strstr(r->out, LAST_LINE));
+	check_mark(_metadata, r);
 	/* An interrupt storm: Linux disables a line nobody handles. */
 	EXPECT_EQ(NULL, strstr(r->out, "Disabling IRQ")) {
 		TH_LOG("console:\n%s", r->out);
@@ -220,16 +247,24 @@ static void boot_mode(struct __test_metadata *_metadata, struct vmm_run *r,
 }
 
 FIXTURE(linux_guest) {
-	struct vmm_run user, kernel;
+	struct vmm_run *user[2], *kernel[2];	/* [vCPUs - 1] */
 	char dir[32];
 	char disk[64];
 };
 
 FIXTURE_SETUP(linux_guest)
 {
+	int i;
+
 	if (!have_files())
 		SKIP(return, "no %s, %s or %s in this initramfs", VMM,
 		     L2_KERNEL, L2_INITRD);
+	for (i = 0; i < 2; i++) {
+		self->user[i] = calloc(1, sizeof(struct vmm_run));
+		self->kernel[i] = calloc(1, sizeof(struct vmm_run));
+		ASSERT_NE(NULL, self->user[i]);
+		ASSERT_NE(NULL, self->kernel[i]);
+	}
 	strcpy(self->dir, "/tmp/vmm-boot-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->disk, sizeof(self->disk), "%s/disk.img", self->dir);
@@ -237,54 +272,56 @@ FIXTURE_SETUP(linux_guest)
 
 FIXTURE_TEARDOWN(linux_guest)
 {
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		free(self->user[i]);
+		free(self->kernel[i]);
+	}
 	if (self->dir[0]) {
 		unlink(self->disk);
 		rmdir(self->dir);
 	}
 }
 
-/*
- * Both modes in one test, so that the consoles can be compared. In
- * kernel mode the devices' accesses stay in vmdev.ko and only the
- * i8042's trapped commands and data reach the VMM; in user mode every
- * access does.
- */
-TEST_F_TIMEOUT(linux_guest, boots_to_init_in_both_modes, TEST_SECS)
+/* The same console, and fewer exits with the module: the point of it. */
+static void compare(struct __test_metadata *_metadata,
+		    const struct vmm_run *user, const struct vmm_run *kernel)
 {
-	if (access("/dev/vmdev", R_OK | W_OK))
-		SKIP(return, "/dev/vmdev: %s (vmdev.ko not loaded)",
-		     strerror(errno));
-	boot_mode(_metadata, &self->kernel, "kernel", self->disk, "1");
-	boot_mode(_metadata, &self->user, "user", self->disk, "1");
-	EXPECT_EQ(self->user.out_len, self->kernel.out_len);
-	EXPECT_EQ(0, strcmp(self->user.out, self->kernel.out)) {
+	EXPECT_EQ(user->out_len, kernel->out_len);
+	EXPECT_EQ(0, strcmp(user->out, kernel->out)) {
 		TH_LOG("user mode console:\n%s\nkernel mode console:\n%s",
-		       self->user.out, self->kernel.out);
+		       user->out, kernel->out);
 	}
-	/* Fewer exits with the module than without: the point of it. */
-	EXPECT_LT(stat_of(&self->kernel, "exits to the VMM: "),
-		  stat_of(&self->user, "exits to the VMM: "));
+	EXPECT_LT(stat_of(kernel, "exits to the VMM: "),
+		  stat_of(user, "exits to the VMM: "));
 }
 
 /*
- * Two vCPUs (an MP table; the L2 kernel brings its second CPU up through
- * the in-kernel local APICs), both running on the test VM's one CPU:
- * the same boot, the same console but for the CPUs online, in both
- * modes, with device accesses from either vCPU.
+ * Both modes, with one vCPU and with two (an MP table; the L2 kernel
+ * brings its second CPU up through the in-kernel local APICs, both
+ * vCPUs on the test VM's one CPU), in one test so that the consoles can
+ * be compared: the same in both modes, but for the CPUs online. In
+ * kernel mode the devices' accesses stay in vmdev.ko and only the
+ * i8042's trapped commands and data reach the VMM; in user mode every
+ * access does. The user-mode boots come first: in a one-CPU test VM, a
+ * user-mode boot right after a kernel-mode one has hung the whole test
+ * VM now and then, for a cause not yet known (Documentation/
+ * linux-guest.rst, "On the nested test bed").
  */
-TEST_F_TIMEOUT(linux_guest, boots_with_two_vcpus, TEST_SECS)
+TEST_F_TIMEOUT(linux_guest, boots_in_both_modes, TEST_SECS)
 {
+	int i;
+
 	if (access("/dev/vmdev", R_OK | W_OK))
 		SKIP(return, "/dev/vmdev: %s (vmdev.ko not loaded)",
 		     strerror(errno));
-	boot_mode(_metadata, &self->kernel, "kernel", self->disk, "2");
-	boot_mode(_metadata, &self->user, "user", self->disk, "2");
-	EXPECT_EQ(0, strcmp(self->user.out, self->kernel.out)) {
-		TH_LOG("user mode console:\n%s\nkernel mode console:\n%s",
-		       self->user.out, self->kernel.out);
-	}
-	EXPECT_LT(stat_of(&self->kernel, "exits to the VMM: "),
-		  stat_of(&self->user, "exits to the VMM: "));
+	boot_mode(_metadata, self->user[0], "user", self->disk, "1");
+	boot_mode(_metadata, self->user[1], "user", self->disk, "2");
+	boot_mode(_metadata, self->kernel[0], "kernel", self->disk, "1");
+	boot_mode(_metadata, self->kernel[1], "kernel", self->disk, "2");
+	for (i = 0; i < 2; i++)
+		compare(_metadata, self->user[i], self->kernel[i]);
 }
 
 TEST_HARNESS_MAIN

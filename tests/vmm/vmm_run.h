@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -21,16 +22,19 @@
 
 #define VMM		"/bin/vmdev-vmm"
 #define L2_KERNEL	"/boot/vmlinuz-l2"
-#define OUT_MAX		(64 * 1024)
+/* Kept of each stream; the rest is read and counted (out_total). */
+#define OUT_MAX		(128 * 1024)
 
 struct vmm_run {
 	int status;		/* exit status, or -signal */
 	char out[OUT_MAX];	/* the guest's console (stdout) */
 	size_t out_len;
+	size_t out_total;	/* console bytes, those not kept included */
 	char err[OUT_MAX];	/* the VMM's messages (stderr) */
 	size_t err_len;
 	double secs;		/* start to exit */
 	double banner_secs;	/* start to the banner, or -1 */
+	bool killed;		/* vmm_run_watch(): no sign in time */
 };
 
 static inline double vmm_now(void)
@@ -41,14 +45,25 @@ static inline double vmm_now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static inline void vmm_slurp(int fd, char *buf, size_t *len, bool *open_)
+/*
+ * What fd has into buf, up to OUT_MAX - 1 bytes; past that, read and
+ * dropped, so that a VMM with more to say is never blocked on the pipe.
+ */
+static inline void vmm_slurp(int fd, char *buf, size_t *len, size_t *total,
+			     bool *open_)
 {
-	ssize_t n = read(fd, buf + *len, OUT_MAX - 1 - *len);
+	char drop[4096];
+	size_t room = OUT_MAX - 1 - *len;
+	ssize_t n = room ? read(fd, buf + *len, room) :
+			   read(fd, drop, sizeof(drop));
 
 	if (n <= 0) {
 		*open_ = false;
 		return;
 	}
+	*total += n;
+	if (!room)
+		return;
 	*len += n;
 	buf[*len] = '\0';
 }
@@ -81,14 +96,20 @@ static inline void vmm_exec(const char *const *args, int out, int err,
 
 /*
  * Run the VMM with args (NULL-terminated), collecting both streams, and
- * the time to banner on its console if banner is not NULL.
+ * the time to banner on its console if banner is not NULL. With sign,
+ * the VMM is killed (r->killed, status -SIGKILL) unless its messages
+ * (stderr) show sign within sign_secs, or if, once they did, neither
+ * stream says anything for sign_secs: a guest that stalled need not wait
+ * for the VMM's own --timeout.
  */
-static inline int vmm_run(struct vmm_run *r, const char *const *args,
-			  const char *banner, bool pin)
+static inline int vmm_run_watch(struct vmm_run *r, const char *const *args,
+				const char *banner, bool pin,
+				const char *sign, double sign_secs)
 {
 	int out[2], err[2], st;
+	size_t err_total = 0;
 	bool out_open = true, err_open = true;
-	double t0 = vmm_now();
+	double t0 = vmm_now(), t_last = t0;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
@@ -108,12 +129,22 @@ static inline int vmm_run(struct vmm_run *r, const char *const *args,
 			{ .fd = err_open ? err[0] : -1, .events = POLLIN },
 		};
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, 2, sign ? 500 : -1) < 0 && errno != EINTR)
 			break;
+		if (sign && !r->killed &&
+		    ((vmm_now() - t0 > sign_secs && !strstr(r->err, sign)) ||
+		     vmm_now() - t_last > sign_secs)) {
+			kill(pid, SIGKILL);
+			r->killed = true;
+		}
+		if (p[0].revents || p[1].revents)
+			t_last = vmm_now();
 		if (p[0].revents)
-			vmm_slurp(out[0], r->out, &r->out_len, &out_open);
+			vmm_slurp(out[0], r->out, &r->out_len,
+				  &r->out_total, &out_open);
 		if (p[1].revents)
-			vmm_slurp(err[0], r->err, &r->err_len, &err_open);
+			vmm_slurp(err[0], r->err, &r->err_len, &err_total,
+				  &err_open);
 		if (banner && r->banner_secs < 0 && strstr(r->out, banner))
 			r->banner_secs = vmm_now() - t0;
 	}
@@ -124,6 +155,12 @@ static inline int vmm_run(struct vmm_run *r, const char *const *args,
 	r->secs = vmm_now() - t0;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
 	return 0;
+}
+
+static inline int vmm_run(struct vmm_run *r, const char *const *args,
+			  const char *banner, bool pin)
+{
+	return vmm_run_watch(r, args, banner, pin, NULL, 0);
 }
 
 #endif /* VMDEV_TESTS_VMM_RUN_H */

@@ -30,6 +30,8 @@ static const char usage[] =
 "  -a, --append TEXT     added to the kernel command line\n"
 "      --no-default-cmdline  only --append's text on the command line\n"
 "  -M, --mode MODE       kernel (vmdev.ko), user, or auto (default)\n"
+"      --kvm-bus         level 3: the devices on KVM's own I/O bus (kernel\n"
+"                        mode; levels 1 and 2 where the module cannot)\n"
 "  -c, --cpus N          vCPUs, 1 or 2 (default 1)\n"
 "  -t, --timeout SECS    stop the guest after SECS seconds (exit 3)\n"
 "  -s, --stats           at exit, print the exits that reached the VMM\n"
@@ -40,7 +42,7 @@ static const char usage[] =
 "Exit status: 0 the guest reset or powered off, 1 error, 2 bad usage,\n"
 "3 timeout.\n";
 
-enum { OPT_NO_DEFAULT_CMDLINE = 256, OPT_DISK_RO };
+enum { OPT_NO_DEFAULT_CMDLINE = 256, OPT_DISK_RO, OPT_KVM_BUS };
 
 static const struct option options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -49,6 +51,7 @@ static const struct option options[] = {
 	{ "append", required_argument, NULL, 'a' },
 	{ "no-default-cmdline", no_argument, NULL, OPT_NO_DEFAULT_CMDLINE },
 	{ "mode", required_argument, NULL, 'M' },
+	{ "kvm-bus", no_argument, NULL, OPT_KVM_BUS },
 	{ "cpus", required_argument, NULL, 'c' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "stats", no_argument, NULL, 's' },
@@ -195,6 +198,9 @@ int vmm_parse_args(struct vmm_args *a, int argc, char **argv)
 				return bad("--mode: not kernel, user or auto",
 					   optarg);
 			break;
+		case OPT_KVM_BUS:
+			a->kvm_bus = true;
+			break;
 		case 'c':
 			if (parse_uint(optarg, 1, VMM_MAX_VCPUS, &n))
 				return bad("--cpus: must be 1 or 2", optarg);
@@ -230,6 +236,12 @@ int vmm_parse_args(struct vmm_args *a, int argc, char **argv)
 	}
 	if (optind < argc)
 		return bad("unexpected argument", argv[optind]);
+	if (a->kvm_bus && a->mode == VMDEV_VM_USER) {
+		vmm_err("--kvm-bus: level 3 is kernel mode's (--mode user "
+			"given)");
+		fputs(usage, stderr);
+		return -EINVAL;
+	}
 	if (!a->kernel) {
 		vmm_err("no kernel given (-k BZIMAGE)");
 		fputs(usage, stderr);

@@ -115,7 +115,7 @@ static int create_context(struct vmm *vmm)
 		return ret;
 	}
 	VMDEV_OPTS(vmdev_vm_opts, o, .mode = vmm->args.mode,
-		   .irqs = vmm->irqs);
+		   .irqs = vmm->irqs, .kvm_bus = vmm->args.kvm_bus);
 	ret = vmdev_vm_new(vmm->vm_fd, &o, &vmm->ctx);
 	if (ret && vmm->args.mode == VMDEV_VM_KERNEL)
 		vmm_err("kernel mode: %s%s", strerror(-ret),
@@ -156,6 +156,9 @@ static int create_vcpus(struct vmm *vmm)
 		if (ret)
 			return ret;
 	}
+	/* KVM's counters at the guest's marks (none: no line, no error). */
+	if (vmm->args.stats)
+		vmm->kvmstats = vmm_kvmstats_open(vmm->vcpus[0].fd);
 	return 0;
 }
 
@@ -244,6 +247,7 @@ static void destroy(struct vmm *vmm)
 	unsigned int i;
 
 	vmm_serial_fini(vmm);
+	vmm_kvmstats_close(vmm->kvmstats);
 	/* The vCPUs have stopped; its I/O threads use ctx and guest RAM. */
 	devmgr_destroy(vmm->devmgr);
 	vmm_devs_fini(vmm);
@@ -264,6 +268,19 @@ static void destroy(struct vmm *vmm)
 		close(vmm->vm_fd);
 	if (vmm->kvm_fd > 0)
 		close(vmm->kvm_fd);
+}
+
+/*
+ * With --kvm-bus, whether the console's port got level 3 (the module may
+ * not offer it: Documentation/fast-path.rst), after the mode's name.
+ */
+static const char *level_note(struct vmm *vmm)
+{
+	if (!vmm->args.kvm_bus || vmdev_vm_mode(vmm->ctx) != VMDEV_VM_KERNEL)
+		return "";
+	return vmdev_vm_level(vmm->ctx, VMDEV_PIO, 0x3f8) == 3 ?
+	       ", level 3 (KVM's bus)" :
+	       ", level 3 unavailable (levels 1 and 2)";
 }
 
 static int exit_status(struct vmm *vmm, double secs)
@@ -324,10 +341,10 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = create_vcpus(&vmm);
 	if (!ret) {
-		fprintf(stderr, "vmdev-vmm: %s mode, %u vCPU(s), %llu MiB, "
+		fprintf(stderr, "vmdev-vmm: %s mode%s, %u vCPU(s), %llu MiB, "
 			"command line: %s\n",
 			vmdev_vm_mode(vmm.ctx) == VMDEV_VM_KERNEL ?
-			"kernel" : "user", vmm.args.vcpus,
+			"kernel" : "user", level_note(&vmm), vmm.args.vcpus,
 			(unsigned long long)(vmm.mem_size >> 20), vmm.cmdline);
 		vmm.t_start = vmm_now();
 		ret = vmm_run(&vmm);

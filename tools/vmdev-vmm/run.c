@@ -58,6 +58,13 @@ static void complete_unhandled(struct vmm_vcpu *v)
 	uint32_t i, first = 0;
 
 	if (run->exit_reason == KVM_EXIT_IO) {
+		/* The guest's marks (mark.c): one byte out, one at a time. */
+		if (run->io.port == VMM_MARK_PORT && run->io.size == 1 &&
+		    run->io.count == 1 && run->io.direction == KVM_EXIT_IO_OUT) {
+			vmm_mark(v->vmm, *((uint8_t *)run +
+					   run->io.data_offset));
+			return;
+		}
 		if (!vmdev_vcpu_unhandled(v->vcpu, &info))
 			first = info.done;
 		vmm_stats_unhandled(v->vmm, VMDEV_PIO, run->io.port,

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include <vmdev/devices.h>
 #include <vmdev/regdev.h>
@@ -32,6 +33,9 @@ struct vmm_serial {
 	pthread_t out_thread, in_thread;
 	bool out_started, in_started;
 	volatile bool stop;
+	uint64_t out_bytes;	/* drained so far (atomic: marks read it) */
+	uint64_t drains;	/* drain calls that found bytes (atomic) */
+	pid_t out_tid;		/* the output thread, for mark.c */
 };
 
 /* Everything the guest transmitted so far, to stdout. */
@@ -43,6 +47,10 @@ static int drain(struct vmm_serial *s)
 	ssize_t w;
 	int off = 0;
 
+	if (n > 0) {
+		__atomic_add_fetch(&s->out_bytes, n, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&s->drains, 1, __ATOMIC_RELAXED);
+	}
 	while (n > 0 && off < n) {
 		w = write(STDOUT_FILENO, buf + off, n - off);
 		if (w < 0 && errno == EINTR)
@@ -59,6 +67,8 @@ static void *output_main(void *arg)
 	struct vmm_serial *s = arg;
 	const struct timespec idle = { .tv_nsec = IDLE_POLL_NS };
 
+	__atomic_store_n(&s->out_tid, (pid_t)syscall(SYS_gettid),
+			 __ATOMIC_RELAXED);
 	while (!s->stop)
 		if (drain(s) <= 0)
 			nanosleep(&idle, NULL);
@@ -119,6 +129,23 @@ int vmm_serial_init(struct vmm *vmm)
 	if (ret)
 		vmm_err("COM1: backend threads: %s", strerror(-ret));
 	return ret;
+}
+
+/* The bytes the guest sent on the console so far (mark.c). */
+uint64_t vmm_serial_out_bytes(struct vmm *vmm)
+{
+	struct vmm_serial *s = vmm->serial;
+
+	return s ? __atomic_load_n(&s->out_bytes, __ATOMIC_RELAXED) : 0;
+}
+
+/* The output thread's drains that found bytes, and its thread id. */
+uint64_t vmm_serial_drains(struct vmm *vmm, pid_t *tid)
+{
+	struct vmm_serial *s = vmm->serial;
+
+	*tid = s ? __atomic_load_n(&s->out_tid, __ATOMIC_RELAXED) : 0;
+	return s ? __atomic_load_n(&s->drains, __ATOMIC_RELAXED) : 0;
 }
 
 /* After the vCPUs stopped: the last bytes out, threads joined. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * Which guest accesses reached the VMM, by port or address (--stats):
- * the question a VMM author asks of the fast path. Three sources:
+ * the question a VMM author asks of the fast path. Four sources:
  *
  *   register devices   vmdev_regdev_stats(): "fast" accesses the device
  *                      completed (inside vmdev.ko in kernel mode, in this
@@ -9,11 +9,14 @@
  *                      ones left to the VMM's callbacks (both modes)
  *   trapped registers  counted by the device callbacks, by port
  *   unhandled          accesses no device claims, by port or address
+ *                      (the guest's marks among them, mark.c)
  *   virtio-mmio        the device manager's register devices, the same
  *                      counters, with their interrupts and the
  *                      QueueNotify writes their ioeventfds took (no exit)
  *
- * The table goes to stderr, so that stdout stays the guest's console.
+ * A snapshot takes them all at once: at exit, and at the guest's first
+ * mark (mark.c), so that the boot to init can be told from the rest.
+ * The tables go to stderr, so that stdout stays the guest's console.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,12 +29,36 @@
 #include "vmm.h"
 
 #define STATS_MAX	64
+#define VIRTIO_MAX	8
+
+enum row_kind { ROW_UNHANDLED, ROW_TRAP, ROW_MARK };
 
 struct stat_row {
 	int space;		/* VMDEV_PIO, VMDEV_MMIO */
 	uint64_t addr;
-	bool trap;		/* a device's trapped register */
+	enum row_kind kind;
 	uint64_t reads, writes;
+};
+
+/* One device's counters as vmdev_regdev_stats() gave them. */
+struct dev_snap {
+	const char *name;
+	int space;
+	uint64_t addr;
+	struct vmdev_regdev_stats st;
+	bool ok;
+};
+
+struct vmm_stats_snap {
+	double secs;		/* since the first vCPU started */
+	bool kernel;
+	struct vmdev_vcpu_stats vcpu[VMM_MAX_VCPUS];
+	bool vcpu_ok[VMM_MAX_VCPUS];
+	struct dev_snap devs[VMM_MAX_DEVS + VIRTIO_MAX];
+	unsigned int nr_devs;
+	struct stat_row rows[STATS_MAX];
+	unsigned int nr_rows;
+	uint64_t dropped;
 };
 
 struct vmm_stats {
@@ -39,6 +66,8 @@ struct vmm_stats {
 	struct stat_row rows[STATS_MAX];
 	unsigned int nr;
 	uint64_t dropped;	/* rows past STATS_MAX */
+	struct vmm_stats_snap init;	/* at the guest's first mark */
+	bool have_init;
 };
 
 int vmm_stats_init(struct vmm *vmm)
@@ -58,8 +87,8 @@ void vmm_stats_fini(struct vmm *vmm)
 	vmm->stats = NULL;
 }
 
-static void count(struct vmm *vmm, int space, uint64_t addr, bool trap,
-		  bool write)
+static void count(struct vmm *vmm, int space, uint64_t addr,
+		  enum row_kind kind, bool write)
 {
 	struct vmm_stats *s = vmm->stats;
 	struct stat_row *r = NULL;
@@ -68,12 +97,12 @@ static void count(struct vmm *vmm, int space, uint64_t addr, bool trap,
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < s->nr && !r; i++)
 		if (s->rows[i].space == space && s->rows[i].addr == addr &&
-		    s->rows[i].trap == trap)
+		    s->rows[i].kind == kind)
 			r = &s->rows[i];
 	if (!r && s->nr < STATS_MAX) {
 		r = &s->rows[s->nr++];
 		*r = (struct stat_row){ .space = space, .addr = addr,
-					.trap = trap };
+					.kind = kind };
 	}
 	if (!r)
 		s->dropped++;
@@ -87,134 +116,220 @@ static void count(struct vmm *vmm, int space, uint64_t addr, bool trap,
 void vmm_stats_unhandled(struct vmm *vmm, int space, uint64_t addr,
 			 bool write)
 {
-	count(vmm, space, addr, false, write);
+	count(vmm, space, addr, ROW_UNHANDLED, write);
 }
 
 void vmm_stats_trap(struct vmm *vmm, uint16_t port, bool write)
 {
-	count(vmm, VMDEV_PIO, port, true, write);
+	count(vmm, VMDEV_PIO, port, ROW_TRAP, write);
 }
 
-static uint64_t print_devices(struct vmm *vmm, bool kernel)
+void vmm_stats_mark(struct vmm *vmm, uint16_t port)
 {
-	uint64_t total = 0;
-	unsigned int i;
+	count(vmm, VMDEV_PIO, port, ROW_MARK, true);
+}
+
+/* ---- Snapshots ------------------------------------------------------- */
+
+static void snap_devices(struct vmm *vmm, struct vmm_stats_snap *sn)
+{
+	size_t i, n = vmm->devmgr ? devmgr_count(vmm->devmgr) : 0;
+	struct dev_snap *d;
 
 	for (i = 0; i < vmm->nr_devs; i++) {
-		struct vmm_dev *d = &vmm->devs[i];
-		VMDEV_OPTS(vmdev_regdev_stats, st);
-		uint64_t to_vmm;
-
-		if (vmdev_regdev_stats(d->rd, &st))
-			continue;
-		/* In user mode every access of a device is an exit. */
-		to_vmm = kernel ? st.slow : st.fast + st.slow;
-		total += to_vmm;
-		fprintf(stderr, "  pio  %#6x  %-14s %10llu %10llu %10llu\n",
-			d->port, d->name,
-			(unsigned long long)(st.fast + st.slow),
-			(unsigned long long)(kernel ? st.fast : 0),
-			(unsigned long long)to_vmm);
+		d = &sn->devs[sn->nr_devs++];
+		*d = (struct dev_snap){ .name = vmm->devs[i].name,
+					.space = VMDEV_PIO,
+					.addr = vmm->devs[i].port };
+		d->st.sz = sizeof(d->st);
+		d->ok = !vmdev_regdev_stats(vmm->devs[i].rd, &d->st);
 	}
-	return total;
+	for (i = 0; i < n && i < VIRTIO_MAX; i++) {
+		struct devmgr_dev *dev = devmgr_get(vmm->devmgr, i);
+
+		d = &sn->devs[sn->nr_devs++];
+		*d = (struct dev_snap){ .name = "virtio-mmio",
+					.space = VMDEV_MMIO,
+					.addr = devmgr_dev_base(dev) };
+		d->st.sz = sizeof(d->st);
+		d->ok = !vmdev_regdev_stats(devmgr_dev_regdev(dev), &d->st);
+	}
 }
 
-/* The virtio-mmio devices (--disk, --rng), by window. */
-static uint64_t print_virtio(struct vmm *vmm, bool kernel)
-{
-	uint64_t total = 0;
-	size_t i, n = vmm->devmgr ? devmgr_count(vmm->devmgr) : 0;
-
-	for (i = 0; i < n; i++) {
-		struct devmgr_dev *d = devmgr_get(vmm->devmgr, i);
-		VMDEV_OPTS(vmdev_regdev_stats, st);
-		uint64_t to_vmm;
-
-		if (vmdev_regdev_stats(devmgr_dev_regdev(d), &st))
-			continue;
-		to_vmm = kernel ? st.slow : st.fast + st.slow;
-		total += to_vmm;
-		fprintf(stderr, "  mmio %#llx virtio-mmio %10llu %10llu %10llu"
-			"  (irqs %llu, ioeventfds %llu)\n",
-			(unsigned long long)devmgr_dev_base(d),
-			(unsigned long long)(st.fast + st.slow),
-			(unsigned long long)(kernel ? st.fast : 0),
-			(unsigned long long)to_vmm,
-			(unsigned long long)st.irqs,
-			(unsigned long long)st.ioeventfds);
-	}
-	return total;
-}
-
-static uint64_t print_unhandled(struct vmm *vmm)
+static void snap_take(struct vmm *vmm, struct vmm_stats_snap *sn)
 {
 	struct vmm_stats *s = vmm->stats;
-	uint64_t total = 0;
 	unsigned int i;
 
-	for (i = 0; i < s->nr; i++) {
-		struct stat_row *r = &s->rows[i];
+	*sn = (struct vmm_stats_snap){ .secs = vmm_now() - vmm->t_start };
+	sn->kernel = vmdev_vm_mode(vmm->ctx) == VMDEV_VM_KERNEL;
+	for (i = 0; i < vmm->args.vcpus; i++) {
+		sn->vcpu[i].sz = sizeof(sn->vcpu[i]);
+		sn->vcpu_ok[i] = vmm->vcpus[i].vcpu &&
+			!vmdev_vcpu_stats(vmm->vcpus[i].vcpu, &sn->vcpu[i]);
+	}
+	pthread_mutex_lock(&s->lock);
+	snap_devices(vmm, sn);
+	for (i = 0; i < s->nr; i++)
+		sn->rows[i] = s->rows[i];
+	sn->nr_rows = s->nr;
+	sn->dropped = s->dropped;
+	pthread_mutex_unlock(&s->lock);
+}
 
-		if (r->trap)
+/* In user mode every access of a device is an exit. */
+static uint64_t dev_to_vmm(const struct vmm_stats_snap *sn,
+			   const struct dev_snap *d)
+{
+	return sn->kernel ? d->st.slow : d->st.fast + d->st.slow;
+}
+
+static uint64_t snap_total(const struct vmm_stats_snap *sn)
+{
+	uint64_t total = sn->dropped;
+	unsigned int i;
+
+	for (i = 0; i < sn->nr_devs; i++)
+		if (sn->devs[i].ok)
+			total += dev_to_vmm(sn, &sn->devs[i]);
+	for (i = 0; i < sn->nr_rows; i++)
+		if (sn->rows[i].kind != ROW_TRAP)
+			total += sn->rows[i].reads + sn->rows[i].writes;
+	return total;
+}
+
+/* The vCPUs' PIO/MMIO exits, completed in userspace or in the kernel. */
+static void snap_vcpu_exits(const struct vmm_stats_snap *sn, uint64_t *user,
+			    uint64_t *kernel)
+{
+	unsigned int i;
+
+	*user = *kernel = 0;
+	for (i = 0; i < VMM_MAX_VCPUS; i++)
+		if (sn->vcpu_ok[i]) {
+			*user += sn->vcpu[i].user_exits;
+			*kernel += sn->vcpu[i].kernel_exits;
+		}
+}
+
+void vmm_stats_at_mark(struct vmm *vmm, unsigned int mark,
+		       uint64_t *to_vmm, uint64_t *user_exits,
+		       uint64_t *kernel_exits)
+{
+	struct vmm_stats_snap *sn = malloc(sizeof(*sn));
+
+	if (!sn) {
+		*to_vmm = *user_exits = *kernel_exits = 0;
+		return;
+	}
+	snap_take(vmm, sn);
+	*to_vmm = snap_total(sn);
+	snap_vcpu_exits(sn, user_exits, kernel_exits);
+	/* The first mark, init's, ends the boot; one vCPU reaches it. */
+	if (mark == VMM_MARK_INIT && !vmm->stats->have_init) {
+		vmm->stats->init = *sn;
+		vmm->stats->have_init = true;
+	}
+	free(sn);
+}
+
+/* ---- Printing -------------------------------------------------------- */
+
+static void print_dev(const struct vmm_stats_snap *sn,
+		      const struct dev_snap *d)
+{
+	const struct vmdev_regdev_stats *st = &d->st;
+
+	fprintf(stderr, "  %-4s %#10llx  %-14s %10llu %10llu %10llu",
+		d->space == VMDEV_PIO ? "pio" : "mmio",
+		(unsigned long long)d->addr, d->name,
+		(unsigned long long)(st->fast + st->slow),
+		(unsigned long long)(sn->kernel ? st->fast : 0),
+		(unsigned long long)dev_to_vmm(sn, d));
+	if (d->space == VMDEV_MMIO)
+		fprintf(stderr, "  (irqs %llu, ioeventfds %llu)",
+			(unsigned long long)st->irqs,
+			(unsigned long long)st->ioeventfds);
+	fputc('\n', stderr);
+}
+
+static void print_rows(const struct vmm_stats_snap *sn)
+{
+	unsigned int i;
+
+	for (i = 0; i < sn->nr_rows; i++) {
+		const struct stat_row *r = &sn->rows[i];
+		uint64_t n = r->reads + r->writes;
+
+		if (r->kind == ROW_TRAP)
 			continue;
-		total += r->reads + r->writes;
-		fprintf(stderr, "  %s %#6llx  %-14s %10llu %10d %10llu"
+		fprintf(stderr, "  %-4s %#10llx  %-14s %10llu %10d %10llu"
 			"  (%llu reads, %llu writes)\n",
-			r->space == VMDEV_PIO ? "pio " : "mmio",
-			(unsigned long long)r->addr, "no device",
-			(unsigned long long)(r->reads + r->writes), 0,
-			(unsigned long long)(r->reads + r->writes),
+			r->space == VMDEV_PIO ? "pio" : "mmio",
+			(unsigned long long)r->addr,
+			r->kind == ROW_MARK ? "guest mark" : "no device",
+			(unsigned long long)n, 0, (unsigned long long)n,
 			(unsigned long long)r->reads,
 			(unsigned long long)r->writes);
 	}
-	if (s->dropped)
+	if (sn->dropped)
 		fprintf(stderr, "  (and %llu more at other addresses)\n",
-			(unsigned long long)s->dropped);
-	return total + s->dropped;
-}
-
-static void print_traps(struct vmm *vmm)
-{
-	struct vmm_stats *s = vmm->stats;
-	unsigned int i;
-
-	for (i = 0; i < s->nr; i++)
-		if (s->rows[i].trap)
+			(unsigned long long)sn->dropped);
+	for (i = 0; i < sn->nr_rows; i++)
+		if (sn->rows[i].kind == ROW_TRAP)
 			fprintf(stderr, "    of which port %#llx, trapped "
 				"register: %llu writes, %llu reads\n",
-				(unsigned long long)s->rows[i].addr,
-				(unsigned long long)s->rows[i].writes,
-				(unsigned long long)s->rows[i].reads);
+				(unsigned long long)sn->rows[i].addr,
+				(unsigned long long)sn->rows[i].writes,
+				(unsigned long long)sn->rows[i].reads);
+}
+
+/* One table: the vCPUs' counters, then every device and port. */
+static void print_snap(const struct vmm_stats_snap *sn, const char *when,
+		       const char *total, unsigned int vcpus)
+{
+	unsigned int i;
+
+	for (i = 0; i < vcpus; i++)
+		if (sn->vcpu_ok[i])
+			fprintf(stderr, "vmdev-vmm: stats%s: vCPU %u: %llu "
+				"runs, %llu PIO/MMIO exits completed in the "
+				"kernel, %llu in userspace\n", when, i,
+				(unsigned long long)sn->vcpu[i].runs,
+				(unsigned long long)sn->vcpu[i].kernel_exits,
+				(unsigned long long)sn->vcpu[i].user_exits);
+	fprintf(stderr, "  space       addr  device         %10s %10s %10s\n",
+		"accesses", "in kernel", "to VMM");
+	for (i = 0; i < sn->nr_devs; i++)
+		if (sn->devs[i].ok)
+			print_dev(sn, &sn->devs[i]);
+	print_rows(sn);
+	fprintf(stderr, "vmdev-vmm: stats%s: %s: %llu\n", when, total,
+		(unsigned long long)snap_total(sn));
 }
 
 void vmm_stats_print(struct vmm *vmm)
 {
-	bool kernel = vmdev_vm_mode(vmm->ctx) == VMDEV_VM_KERNEL;
-	uint64_t total;
-	unsigned int i;
+	struct vmm_stats_snap *sn = malloc(sizeof(*sn));
+	struct vmm_stats *s = vmm->stats;
+	char when[64];
 
+	if (!sn)
+		return;
+	snap_take(vmm, sn);
 	fprintf(stderr, "vmdev-vmm: stats: mode %s, %u vCPU(s)\n",
-		kernel ? "kernel" : "user", vmm->args.vcpus);
-	for (i = 0; i < vmm->args.vcpus; i++) {
-		VMDEV_OPTS(vmdev_vcpu_stats, st);
-
-		if (!vmm->vcpus[i].vcpu ||
-		    vmdev_vcpu_stats(vmm->vcpus[i].vcpu, &st))
-			continue;
-		fprintf(stderr, "vmdev-vmm: stats: vCPU %u: %llu runs, "
-			"%llu PIO/MMIO exits completed in the kernel, %llu in "
-			"userspace\n", i, (unsigned long long)st.runs,
-			(unsigned long long)st.kernel_exits,
-			(unsigned long long)st.user_exits);
+		sn->kernel ? "kernel" : "user", vmm->args.vcpus);
+	/*
+	 * Power-on to init: up to the guest's first mark, if it made one
+	 * (its total under a label of its own, so that "exits to the VMM:"
+	 * stays the whole run's).
+	 */
+	if (s->have_init) {
+		snprintf(when, sizeof(when), " at init (%.3f s)",
+			 s->init.secs);
+		print_snap(&s->init, when, "exits to the VMM by init",
+			   vmm->args.vcpus);
 	}
-	fprintf(stderr, "  space  addr  device         %10s %10s %10s\n",
-		"accesses", "in kernel", "to VMM");
-	pthread_mutex_lock(&vmm->stats->lock);
-	total = print_devices(vmm, kernel);
-	total += print_virtio(vmm, kernel);
-	print_traps(vmm);
-	total += print_unhandled(vmm);
-	pthread_mutex_unlock(&vmm->stats->lock);
-	fprintf(stderr, "vmdev-vmm: stats: exits to the VMM: %llu\n",
-		(unsigned long long)total);
+	print_snap(sn, "", "exits to the VMM", vmm->args.vcpus);
+	free(sn);
 }

@@ -17,6 +17,8 @@
  *   legacy.c   the other legacy ports, and registering a device
  *   run.c      the vCPU threads and their exits
  *   stats.c    exits that reached the VMM, by port and address
+ *   mark.c     the guest's marks on VMM_MARK_PORT: phases, timed
+ *   kvmstats.c KVM's per-vCPU counters, at each mark (--stats)
  *
  * The virtio-mmio devices (--disk, --rng) come from the MMIO device
  * manager, devmgr.h (virtio.mk, Documentation/virtio.rst).
@@ -29,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <vmdev/devices.h>
 #include <vmdev/regdev.h>
@@ -46,6 +49,13 @@
 #define VMM_EXIT_USAGE		2	/* bad command line or input file */
 #define VMM_EXIT_TIMEOUT	3	/* --timeout ran out */
 
+/*
+ * The guest's marks (mark.c): a byte written to this port, which no
+ * device claims. Mark 1 is /init's start (tools/vmdev-vmm/l2/init).
+ */
+#define VMM_MARK_PORT		0x500
+#define VMM_MARK_INIT		1
+
 struct vmm_args {
 	const char *kernel;
 	const char *initrd;		/* NULL: none */
@@ -59,6 +69,7 @@ struct vmm_args {
 	const char *disk;		/* virtio-blk raw image, NULL: none */
 	bool disk_ro;			/* open it read-only */
 	bool rng;			/* a virtio-rng */
+	bool kvm_bus;			/* level 3: devices on KVM's bus */
 };
 
 /* Why the VM stopped: the first reason recorded wins. */
@@ -107,6 +118,7 @@ struct vmm {
 	uint64_t zero_page;		/* boot_params */
 	volatile sig_atomic_t stop;	/* enum vmm_stop */
 	double t_start;			/* CLOCK_MONOTONIC, seconds */
+	struct vmm_kvmstats *kvmstats;	/* vCPU 0's, with --stats */
 };
 
 /* args.c */
@@ -133,6 +145,8 @@ int vmm_mptable_write(struct vmm *vmm);
 /* serial.c */
 int vmm_serial_init(struct vmm *vmm);
 void vmm_serial_fini(struct vmm *vmm);
+uint64_t vmm_serial_out_bytes(struct vmm *vmm);
+uint64_t vmm_serial_drains(struct vmm *vmm, pid_t *tid);
 
 /* i8042.c, rtc.c */
 int vmm_i8042_init(struct vmm *vmm);
@@ -158,7 +172,19 @@ void vmm_stats_fini(struct vmm *vmm);
 void vmm_stats_unhandled(struct vmm *vmm, int space, uint64_t addr,
 			 bool write);
 void vmm_stats_trap(struct vmm *vmm, uint16_t port, bool write);
+void vmm_stats_mark(struct vmm *vmm, uint16_t port);
+void vmm_stats_at_mark(struct vmm *vmm, unsigned int mark,
+		       uint64_t *to_vmm, uint64_t *user_exits,
+		       uint64_t *kernel_exits);
 void vmm_stats_print(struct vmm *vmm);
+
+/* mark.c */
+void vmm_mark(struct vmm *vmm, uint8_t value);
+
+/* kvmstats.c */
+struct vmm_kvmstats *vmm_kvmstats_open(int vcpu_fd);
+void vmm_kvmstats_close(struct vmm_kvmstats *k);
+void vmm_kvmstats_print(struct vmm_kvmstats *k, unsigned int mark);
 
 /* main.c */
 double vmm_now(void);

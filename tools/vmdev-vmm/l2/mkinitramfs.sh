@@ -41,10 +41,17 @@ stage=$work/root
 mkdir -p "$stage/bin" "$stage/dev" "$stage/proc" "$stage/sys"
 cp "$busybox" "$stage/bin/busybox"
 for applet in sh mount echo uname reboot cat insmod dd od cmp head \
-	      printf ls sleep wc; do
+	      printf ls sleep wc stty tr; do
 	ln -s busybox "$stage/bin/$applet"
 done
 install -m 755 "$here/init" "$stage/init"
+# The console workload's text: 1024 lines of 64 bytes, 65536 in all.
+mkdir -p "$stage/lib"
+awk 'BEGIN { for (i = 0; i < 1024; i++)
+	printf "vmdev-l2 console %04d abcdefghijklmnopqrstuvwxyz0123456789ABCDE\n", i }' \
+	> "$stage/lib/console-64k.txt"
+[ "$(wc -c < "$stage/lib/console-64k.txt")" = 65536 ] ||
+	die "console-64k.txt is not 65536 bytes"
 # The virtio modules, dependencies first: those the kernel has as
 # modules (6.1 has them all; 6.12 builds virtio and virtio_ring in), as
 # plain .ko (busybox insmod may not read .ko.xz).
