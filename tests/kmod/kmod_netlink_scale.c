@@ -88,21 +88,6 @@ static void *hotplug(void *arg)
 	return NULL;
 }
 
-/* The id of the context opened last by this process. */
-static void newest_ctx(const struct nlmsghdr *h, void *arg)
-{
-	const struct nlattr *tb[VMDEV_A_MAX + 1];
-	uint32_t *best = arg, id;
-
-	nl_parse_msg(h, tb, VMDEV_A_MAX);
-	if (!tb[VMDEV_A_CTX_ID] || !tb[VMDEV_A_CTX_PID] ||
-	    nla_u32_(tb[VMDEV_A_CTX_PID]) != (uint32_t)getpid())
-		return;
-	id = nla_u32_(tb[VMDEV_A_CTX_ID]);
-	if (id > *best)
-		*best = id;
-}
-
 TEST(ten_thousand_devices_under_hotplug)
 {
 	static struct scale sc;
@@ -125,7 +110,8 @@ TEST(ten_thousand_devices_under_hotplug)
 						 &id));
 		ASSERT_EQ(PER_CTX, id);
 		nl_req(&nl, &m, VMDEV_CMD_GET_CTX, 1, 0, 0);
-		ASSERT_EQ(0, nl_call(&nl, &m, newest_ctx, &sc.ctx[i], &r));
+		ASSERT_EQ(0, nl_call(&nl, &m, nl_newest_own_ctx, &sc.ctx[i],
+				     &r));
 		ASSERT_NE(0U, sc.ctx[i]);
 	}
 

@@ -272,4 +272,22 @@ static inline void nl_req(struct nl *nl, struct nl_msg *m, uint8_t cmd,
 		nl_put_u32(m, VMDEV_A_DEV_ID, dev);
 }
 
+/*
+ * A GET_CTX dump's callback: the highest id among the contexts this
+ * process opened (arg: a uint32_t, 0 to start).
+ */
+static inline void nl_newest_own_ctx(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *tb[VMDEV_A_MAX + 1];
+	uint32_t *best = arg, id;
+
+	nl_parse_msg(h, tb, VMDEV_A_MAX);
+	if (!tb[VMDEV_A_CTX_ID] || !tb[VMDEV_A_CTX_PID] ||
+	    nla_u32_(tb[VMDEV_A_CTX_PID]) != (uint32_t)getpid())
+		return;
+	id = nla_u32_(tb[VMDEV_A_CTX_ID]);
+	if (id > *best)
+		*best = id;
+}
+
 #endif /* VMDEV_TESTS_KMOD_NL_H */

@@ -80,21 +80,6 @@ static bool traced(const char *trace, const char *event, const char *fmt, ...)
 	return strstr(trace, want) != NULL;
 }
 
-/* The id of the context this process opened last (netlink). */
-static void newest(const struct nlmsghdr *h, void *arg)
-{
-	const struct nlattr *tb[VMDEV_A_MAX + 1];
-	uint32_t *best = arg, id;
-
-	nl_parse_msg(h, tb, VMDEV_A_MAX);
-	if (!tb[VMDEV_A_CTX_ID] || !tb[VMDEV_A_CTX_PID] ||
-	    nla_u32_(tb[VMDEV_A_CTX_PID]) != (uint32_t)getpid())
-		return;
-	id = nla_u32_(tb[VMDEV_A_CTX_ID]);
-	if (id > *best)
-		*best = id;
-}
-
 static uint32_t own_ctx(void)
 {
 	struct nl_result r;
@@ -105,7 +90,7 @@ static uint32_t own_ctx(void)
 	if (nl_open(&nl))
 		return 0;
 	nl_req(&nl, &m, VMDEV_CMD_GET_CTX, 1, 0, 0);
-	nl_call(&nl, &m, newest, &best, &r);
+	nl_call(&nl, &m, nl_newest_own_ctx, &best, &r);
 	nl_close(&nl);
 	return best;
 }
