@@ -129,9 +129,9 @@ check-vm:
 
 # The Linux boot test (tools/vmdev-vmm/vmm.mk), in a test VM of its own
 # for each kernel of the matrix, that kernel booting as the L2 guest. A
-# one-CPU test VM that goes idle for good (qemu killed at its bound: the
-# test bed's hang, Documentation/linux-guest.rst) is booted once more;
-# its logs are kept as <kver>-linux-hung.*.
+# test VM that hangs (qemu killed at its bound, as one-CPU test VMs did:
+# Documentation/linux-guest.rst) is booted once more; its logs are kept
+# as <kver>-linux-hung.*.
 check-linux:
 	@ks="$(MATRIX)"; [ -n "$$ks" ] || { echo "no matrix" >&2; exit 1; }; \
 	mkdir -p $(O)/results; st=0; \
