@@ -142,13 +142,15 @@ check-linux:
 			echo "fail linux/$$k/build (VMM, L2 initramfs or" \
 				"image)" > $$res; \
 		else \
-			$(VM_LINUX_RUN) -r $$res -l $$log $$k $$img; \
+			$(VM_LINUX_RUN) -T 900 -p vmm_boot -r $$res -l $$log \
+				$$k $$img; \
 			if grep -q 'qemu exit (timeout' $$res; then \
 				echo "check-linux: $$k: the test VM hung;" \
 					"booting it once more"; \
 				for e in log out qemu; do \
 					mv $$log.$$e $$log-hung.$$e; done; \
-				$(VM_LINUX_RUN) -r $$res -l $$log $$k $$img; \
+				$(VM_LINUX_RUN) -T 900 -p vmm_boot -r $$res \
+					-l $$log $$k $$img; \
 			fi; \
 		fi; \
 		[ -s $$res ] || \
