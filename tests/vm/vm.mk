@@ -142,14 +142,14 @@ check-linux:
 			echo "fail linux/$$k/build (VMM, L2 initramfs or" \
 				"image)" > $$res; \
 		else \
-			$(VM_LINUX_RUN) -T 900 -p vmm_boot -r $$res -l $$log \
+			$(VM_LINUX_RUN) -T 1200 -p vmm_boot -r $$res -l $$log \
 				$$k $$img; \
 			if grep -q 'qemu exit (timeout' $$res; then \
 				echo "check-linux: $$k: the test VM hung;" \
 					"booting it once more"; \
 				for e in log out qemu; do \
 					mv $$log.$$e $$log-hung.$$e; done; \
-				$(VM_LINUX_RUN) -T 900 -p vmm_boot -r $$res \
+				$(VM_LINUX_RUN) -T 1200 -p vmm_boot -r $$res \
 					-l $$log $$k $$img; \
 			fi; \
 		fi; \

@@ -56,9 +56,9 @@
 #define BOOT_SECS	"100"
 #define STALL_SIGN	"vmdev-vmm: mark 1 at "
 #define STALL_SECS	60
-#define BOOT_TRIES	5
+#define BOOT_TRIES	8
 #define VMM_TIMEOUT	3	/* the VMM's exit status for --timeout */
-#define TEST_SECS	700
+#define TEST_SECS	1000
 /* The disk: its size and the patterns of both sides (l2/init). */
 #define DISK_BYTES	(4 << 20)
 #define DISK_SECTOR	512

@@ -71,7 +71,7 @@ l2-initramfs: $(VMM_L2_INITRD)
 # for make check).
 VMM_BOOT_TEST	:= $(O)/vmm/vmm_boot
 VMM_BOOT_SMP	:= $(O)/vmm/vmm_boot_smp
-VM_LINUX_RUN	= $(TOP)/tests/vm/run-vm.sh -t 760
+VM_LINUX_RUN	= $(TOP)/tests/vm/run-vm.sh -t 1060
 
 $(VMM_BOOT_TEST) $(VMM_BOOT_SMP): $(O)/vmm/%: tests/vmm/%.c tests/vmm/vmm_boot.c
 	@mkdir -p $(@D)
@@ -98,7 +98,7 @@ $(O)/vm/%/linux.cpio: $(O)/kmod/%/vmdev.ko $(VMM_BOOT_TEST) $(VMM_BOOT_SMP) \
 vm-linux:
 	$(VM_NEED_KVER)
 	@$(MAKE) --no-print-directory $(VM_IMAGES)/linux.cpio
-	@$(VM_LINUX_RUN) -T 1600 -p vmm_boot,vmm_boot_smp \
+	@$(VM_LINUX_RUN) -T 2300 -p vmm_boot,vmm_boot_smp \
 		-r $(O)/results/linux-$(VM_KVER).res \
 		-l $(O)/vm-logs/$(VM_KVER)-linux $(VM_KVER) \
 		$(VM_IMAGES)/linux.cpio
