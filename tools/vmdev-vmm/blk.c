@@ -175,6 +175,7 @@ int virtio_blk_new_fd(int fd, uint64_t capacity, bool read_only,
 	b->config.seg_max = VIRTQ_MAX_SIZE - 2;	/* header and status */
 	b->ops = (struct virtio_dev_ops){
 		.device_id = VIRTIO_ID_BLOCK,
+		.thread_name = "virtio-blk",
 		.features = (1ULL << VIRTIO_BLK_F_SEG_MAX) |
 			    (1ULL << VIRTIO_BLK_F_FLUSH) |
 			    (read_only ? 1ULL << VIRTIO_BLK_F_RO : 0),

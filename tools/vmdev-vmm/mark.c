@@ -23,8 +23,19 @@
  *
  *   vmdev-vmm: mark 3 threads: vcpu run 9123.4 ms wait 812.0 ms,
  *   console-out run 640.2 ms wait 530.1 ms (41234 drains)
+ *
+ * then one line for each thread of the process, by its name (vcpuN,
+ * console-out, console-in, virtio-blk, ...; the library's own threads
+ * carry the program's), with the times it was given a CPU and its
+ * voluntary (it waited) and involuntary (preempted) context switches:
+ *
+ *   vmdev-vmm: mark 5 thread virtio-blk: run 61.2 ms wait 3.1 ms,
+ *   33 slices, 33 voluntary and 0 involuntary switches
  */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 
@@ -51,6 +62,69 @@ static bool schedstat(pid_t tid, double *run_ms, double *wait_ms)
 	return n == 2;
 }
 
+/* Field "key:" of /proc/self/task/TID/status; 0 if absent. */
+static unsigned long long task_status(int tid, const char *key)
+{
+	unsigned long long v = 0;
+	size_t len = strlen(key);
+	char path[64], line[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			v = strtoull(line + len + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+static void print_task(int tid, unsigned int mark)
+{
+	unsigned long long run, wait, slices;
+	char path[64], name[32] = "?";
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(name, sizeof(name), f))
+			name[strcspn(name, "\n")] = 0;
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return;	/* the thread has just ended */
+	n = fscanf(f, "%llu %llu %llu", &run, &wait, &slices);
+	fclose(f);
+	if (n != 3)
+		return;
+	fprintf(stderr, "vmdev-vmm: mark %u thread %s: run %.1f ms wait %.1f "
+		"ms, %llu slices, %llu voluntary and %llu involuntary "
+		"switches\n", mark, name, run / 1e6, wait / 1e6, slices,
+		task_status(tid, "voluntary_ctxt_switches"),
+		task_status(tid, "nonvoluntary_ctxt_switches"));
+}
+
+static void print_tasks(unsigned int mark)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			print_task(atoi(e->d_name), mark);
+	closedir(d);
+}
+
 static void print_threads(struct vmm *vmm, unsigned int mark)
 {
 	double vr, vw, cr = 0, cw = 0;
@@ -65,6 +139,7 @@ static void print_threads(struct vmm *vmm, unsigned int mark)
 		"%.1f ms, console-out run %.1f ms wait %.1f ms (%llu "
 		"drains)\n", mark, vr, vw, cr, cw,
 		(unsigned long long)drains);
+	print_tasks(mark);
 }
 
 void vmm_mark(struct vmm *vmm, uint8_t value)

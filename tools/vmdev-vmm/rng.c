@@ -66,6 +66,7 @@ int virtio_rng_new(struct virtio_rng **out)
 		return -ENOMEM;
 	r->ops = (struct virtio_dev_ops){
 		.device_id = VIRTIO_ID_RNG,
+		.thread_name = "virtio-rng",
 		.nr_queues = 1,
 		.queue_notify = rng_queue_notify,
 	};

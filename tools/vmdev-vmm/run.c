@@ -10,6 +10,7 @@
  * leaves KVM_RUN at once.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -123,8 +124,12 @@ static bool handle_exit(struct vmm_vcpu *v)
 static void *vcpu_main(void *arg)
 {
 	struct vmm_vcpu *v = arg;
+	char name[16];
 	int ret;
 
+	/* Named for --stats' per-thread lines, top -H and perf. */
+	snprintf(name, sizeof(name), "vcpu%u", v->index);
+	pthread_setname_np(pthread_self(), name);
 	/*
 	 * -EINTR (a kick) and -EAGAIN (KVM: an AP woken before its startup
 	 * IPI) only mean: run again.

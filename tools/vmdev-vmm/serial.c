@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,7 @@ static void *output_main(void *arg)
 	struct vmm_serial *s = arg;
 	const struct timespec idle = { .tv_nsec = IDLE_POLL_NS };
 
+	pthread_setname_np(pthread_self(), "console-out");
 	__atomic_store_n(&s->out_tid, (pid_t)syscall(SYS_gettid),
 			 __ATOMIC_RELAXED);
 	while (!s->stop)
@@ -85,6 +87,7 @@ static void *input_main(void *arg)
 	ssize_t n;
 	int off, m;
 
+	pthread_setname_np(pthread_self(), "console-in");
 	while (!s->stop) {
 		if (poll(&p, 1, 100) <= 0)
 			continue;

@@ -35,6 +35,7 @@ struct virtio_mmio;
 /* What a device model gives its transport. */
 struct virtio_dev_ops {
 	uint32_t device_id;		/* VIRTIO_ID_* */
+	const char *thread_name;	/* its I/O thread's (NULL: unnamed) */
 	uint64_t features;		/* device features; VERSION_1 is added */
 	uint16_t nr_queues;		/* 1..VIRTIO_MMIO_MAX_QUEUES */
 	uint32_t config_size;		/* bytes of the configuration space */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -127,6 +128,8 @@ static void *vmmio_thread(void *arg)
 	};
 	eventfd_t n;
 
+	if (t->ops->thread_name)
+		pthread_setname_np(pthread_self(), t->ops->thread_name);
 	for (;;) {
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			break;
