@@ -35,6 +35,7 @@ static const vmdev_ioctl_fn vmdev_ioctls[] = {
 	[_IOC_NR(VMDEV_NOTIFYFD)] = vmdev_ioctl_notifyfd,
 	[_IOC_NR(VMDEV_KVM_ATTACH)] = vmdev_ioctl_kvm_attach,
 	[_IOC_NR(VMDEV_GET_LEVEL)] = vmdev_ioctl_get_level,
+	[_IOC_NR(VMDEV_BATCH)] = vmdev_ioctl_batch,
 };
 
 static long vmdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

@@ -41,5 +41,6 @@ long vmdev_ioctl_notifyfd(struct vmdev_ctx *ctx, void __user *uarg);
 /* level3.c */
 long vmdev_ioctl_kvm_attach(struct vmdev_ctx *ctx, void __user *uarg);
 long vmdev_ioctl_get_level(struct vmdev_ctx *ctx, void __user *uarg);
+long vmdev_ioctl_batch(struct vmdev_ctx *ctx, void __user *uarg);
 
 #endif /* VMDEV_IOCTL_H */

@@ -32,6 +32,8 @@
  * window is freed by the module (never from a destructor: 6.12 calls it
  * on unregister, 6.1 does not). An update that KVM has no room for (its
  * bus full) leaves the windows as they were, the new ranges at level 1.
+ * A batch (VMDEV_BATCH) holds the windows while several devices come and
+ * go, and moves them once at its end.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -371,6 +373,10 @@ void vmdev_l3_sync(struct vmdev_ctx *ctx)
 	lockdep_assert_held(&ctx->lock);
 	if (!l3->attached)
 		return;
+	if (l3->held) {
+		l3->stale = true;	/* VMDEV_BATCH_END syncs */
+		return;
+	}
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return;		/* the old windows stay: still correct */
@@ -543,4 +549,49 @@ long vmdev_ioctl_get_level(struct vmdev_ctx *ctx, void __user *uarg)
 	mutex_unlock(&ctx->lock);
 	arg.l3_state = vmdev_kvm_bus_state();
 	return vmdev_uarg_put(uarg, &arg);
+}
+
+/*
+ * Several devices created or destroyed one by one would each move the
+ * windows, one copy of KVM's bus array and one SRCU wait apiece: a
+ * batch holds the windows while they come and go, and its end moves
+ * them once. Holding is always safe: a window serves whatever the
+ * context's bus says now, and an address it no longer finds falls
+ * through to an ordinary exit.
+ */
+static int batch(struct vmdev_ctx *ctx, u32 op)
+{
+	struct vmdev_l3 *l3 = &ctx->l3;
+	int ret = 0;
+
+	mutex_lock(&ctx->lock);
+	if (op == VMDEV_BATCH_BEGIN && l3->held) {
+		ret = -EBUSY;
+	} else if (op == VMDEV_BATCH_BEGIN) {
+		l3->held = true;
+	} else if (!l3->held) {
+		ret = -EINVAL;		/* no batch to end */
+	} else {
+		l3->held = false;
+		if (l3->stale) {
+			l3->stale = false;
+			vmdev_l3_sync(ctx);
+		}
+	}
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+long vmdev_ioctl_batch(struct vmdev_ctx *ctx, void __user *uarg)
+{
+	struct vmdev_batch arg;
+	int ret;
+
+	ret = vmdev_uarg_get(&arg, offsetofend(struct vmdev_batch, pad), uarg);
+	if (ret)
+		return ret;
+	if (arg.flags || arg.pad ||
+	    (arg.op != VMDEV_BATCH_BEGIN && arg.op != VMDEV_BATCH_END))
+		return -EINVAL;
+	return batch(ctx, arg.op);
 }

@@ -21,6 +21,8 @@ struct vmdev_l3_window;
 /* Under the context's lock. */
 struct vmdev_l3 {
 	bool attached;		/* VMDEV_KVM_ATTACH succeeded */
+	bool held;		/* a VMDEV_BATCH is open: KVM's bus waits */
+	bool stale;		/* the windows changed while held */
 	u32 nr;			/* windows on KVM's bus */
 	struct vmdev_l3_window *win[VMDEV_L3_MAX_WINDOWS];
 };

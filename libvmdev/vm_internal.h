@@ -88,6 +88,7 @@ struct vmdev_vm {
 	int vm_fd;			/* borrowed */
 	int ctx_fd;			/* /dev/vmdev context, or -1 */
 	bool kvm_bus;			/* attached: level 3 */
+	bool batch;			/* vmdev_vm_batch_begin(), under lock */
 	struct vmdev_io_manager *io;
 	bool own_io;
 	struct vmdev_irq_manager *irqs;	/* a reference, or NULL */

@@ -45,6 +45,7 @@ static const char *const ioc_names[FZ_NR_IOC] = {
 	[FZ_NOTIFYFD] = "NOTIFYFD",
 	[FZ_KVM_ATTACH] = "KVM_ATTACH",
 	[FZ_GET_LEVEL] = "GET_LEVEL",
+	[FZ_BATCH] = "BATCH",
 	[FZ_UNKNOWN] = "(unknown)",
 };
 
@@ -69,6 +70,7 @@ static const int allowed[FZ_NR_IOC][8] = {
 	[FZ_NOTIFYFD] = { EINVAL, EBADF, ENOENT, EEXIST, E2BIG },
 	[FZ_KVM_ATTACH] = { EOPNOTSUPP, EBADF, EINVAL, EPERM, EXDEV, E2BIG },
 	[FZ_GET_LEVEL] = { EINVAL, E2BIG },
+	[FZ_BATCH] = { EINVAL, EBUSY, E2BIG },
 };
 
 static bool errno_documented(enum fz_ioc ioc, int err)

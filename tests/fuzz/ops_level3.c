@@ -3,8 +3,10 @@
  * Level 3: VMDEV_KVM_ATTACH with the process's own VM fd (which may
  * succeed, and then puts the context's devices on that VM's KVM bus
  * while the other threads create, destroy and access them), with
- * descriptors that are not VMs, and with flags and padding set; and
- * VMDEV_GET_LEVEL of any address of any space.
+ * descriptors that are not VMs, and with flags and padding set;
+ * VMDEV_GET_LEVEL of any address of any space; and VMDEV_BATCH begun
+ * and ended in any order (a batch left open holds the windows until
+ * another thread ends it or the context goes).
  */
 #include <stddef.h>
 #include <linux/vmdev.h>
@@ -51,4 +53,19 @@ void fz_op_level(struct fz_thread *t)
 		l.level = (uint32_t)fz_u64(&t->rng);
 	fz_ioctl_ext(t, fz_proc_ctx(t, &gen), FZ_GET_LEVEL, VMDEV_GET_LEVEL,
 		     &l, sizeof(l), outs, 1, 6, NULL);
+}
+
+void fz_op_dev_batch(struct fz_thread *t)
+{
+	struct vmdev_batch b = { .size = sizeof(b) };
+	unsigned int gen;
+
+	b.op = fz_chance(&t->rng, 95) ? 1 + fz_below(&t->rng, 2) :
+					(uint32_t)fz_u64(&t->rng);
+	if (fz_chance(&t->rng, 5))
+		b.flags = (uint32_t)fz_u64(&t->rng);
+	if (fz_chance(&t->rng, 5))
+		b.pad = (uint32_t)fz_u64(&t->rng);
+	fz_ioctl_ext(t, fz_proc_ctx(t, &gen), FZ_BATCH, VMDEV_BATCH,
+		     &b, sizeof(b), NULL, 0, 6, NULL);
 }

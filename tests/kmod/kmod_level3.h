@@ -52,6 +52,14 @@ static inline int kl3_state(int ctx)
 	return ret ? ret : (int)l.l3_state;
 }
 
+/* VMDEV_BATCH with op (VMDEV_BATCH_*): 0 or -errno. */
+static inline int kl3_batch(int ctx, uint32_t op)
+{
+	struct vmdev_batch b = { .size = sizeof(b), .op = op };
+
+	return (int)kmod_ioctl(ctx, VMDEV_BATCH, &b);
+}
+
 #define KL3_BUS_UPDATES	"/sys/kernel/debug/vmdev/kvm_bus_updates"
 
 /*

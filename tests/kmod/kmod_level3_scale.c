@@ -12,7 +12,8 @@
  * a window widened. Ranges that other KVM
  * devices (ioeventfds) keep apart take one window each up to
  * VMDEV_L3_MAX_WINDOWS (32); the ranges past that stay at level 1 and
- * exit as before.
+ * exit as before. A batch (VMDEV_BATCH) of devices that each move a
+ * window is one update at its end, and its devices work meanwhile.
  */
 #include <errno.h>
 #include <string.h>
@@ -171,6 +172,149 @@ TEST_F(scale, apart_up_to_the_cap)
 		read_at(self->p, PIO, PIO_BASE + i * STRIDE);
 	EXPECT_EQ((uint64_t)(SPARSE - MAX_WINDOWS), run(_metadata, self));
 	/* Closing the context takes the 32 off in one update too. */
+	close(self->ctx);
+	self->ctx = -1;
+	EXPECT_EQ(bus, kmod_objects("kvm_bus_devices"));
+	EXPECT_EQ(upd + 2, kl3_bus_updates());
+}
+
+#define BATCH		8		/* devices apart, in one batch */
+
+/* BATCH devices kept apart by ioeventfds: each would move a window. */
+static void create_apart(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(scale) *self, uint32_t *ids)
+{
+	struct kvm_ioeventfd k = { .len = 1, .flags = KVM_IOEVENTFD_FLAG_PIO };
+	uint32_t i;
+
+	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->efd);
+	k.fd = self->efd;
+	for (i = 0; i < BATCH; i++) {
+		ASSERT_EQ(0, kmod_create1(self->ctx, PIO, PIO_BASE + i * STRIDE,
+					  KMOD_WINDOW, &ids[i]));
+		k.addr = PIO_BASE + i * STRIDE + KMOD_WINDOW;
+		ASSERT_EQ(0, ioctl(self->vm.vm_fd, KVM_IOEVENTFD, &k));
+	}
+}
+
+/*
+ * The guest, loaded afresh, reads every range of create_apart(); the
+ * exits it made.
+ */
+static uint64_t read_apart(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(scale) *self)
+{
+	uint32_t i;
+
+	EXPECT_EQ(0, minivm_load(&self->vm, GUEST_IMAGE(access),
+				 MINIVM_LONG64));
+	self->p->nr_ops = 0;
+	for (i = 0; i < BATCH; i++)
+		read_at(self->p, PIO, PIO_BASE + i * STRIDE);
+	return run(_metadata, self);
+}
+
+/*
+ * Eight devices that each need a window of their own, created in a
+ * batch: KVM's bus unchanged until its end, the devices served at level
+ * 1 meanwhile (exits, the right values), then all eight windows in one
+ * update. Half of them destroyed in a second batch: gone at once (no
+ * device there), their windows taken off in one update at its end.
+ */
+TEST_F(scale, batch_one_update)
+{
+	long bus = kmod_objects("kvm_bus_devices"), upd;
+	uint32_t ids[BATCH], i;
+	struct vmdev_level l;
+
+	KRUN_REQUIRE(self->kvm_err, self->ctx);
+	ASSERT_EQ(0, kl3_attach(self->ctx, self->vm.vm_fd));
+	upd = kl3_bus_updates();
+	ASSERT_LE(0, upd);
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_BEGIN));
+	create_apart(_metadata, self, ids);
+	EXPECT_EQ(upd, kl3_bus_updates());
+	EXPECT_EQ(bus, kmod_objects("kvm_bus_devices"));
+	for (i = 0; i < BATCH; i++)
+		EXPECT_EQ(VMDEV_LEVEL_MODULE, kl3_level_of(self->ctx, PIO,
+							PIO_BASE + i * STRIDE));
+	EXPECT_EQ((uint64_t)BATCH, read_apart(_metadata, self));
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_END));
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
+	EXPECT_EQ(bus + BATCH, kmod_objects("kvm_bus_devices"));
+	ASSERT_EQ(0, kl3_level(self->ctx, PIO, PIO_BASE, &l));
+	EXPECT_EQ((uint32_t)VMDEV_LEVEL_KVM_BUS, l.level);
+	EXPECT_EQ((uint32_t)BATCH, l.windows);
+	EXPECT_EQ(0U, read_apart(_metadata, self));
+
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_BEGIN));
+	for (i = 0; i < BATCH; i += 2)
+		ASSERT_EQ(0, kmod_destroy(self->ctx, ids[i]));
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
+	for (i = 0; i < BATCH; i++)
+		EXPECT_EQ(i % 2 ? VMDEV_LEVEL_KVM_BUS : VMDEV_LEVEL_NONE,
+			  kl3_level_of(self->ctx, PIO, PIO_BASE + i * STRIDE));
+	/* The windows left over answer nothing: those reads exit. */
+	EXPECT_EQ((uint64_t)BATCH / 2, read_apart(_metadata, self));
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_END));
+	EXPECT_EQ(upd + 2, kl3_bus_updates());
+	EXPECT_EQ(bus + BATCH / 2, kmod_objects("kvm_bus_devices"));
+	EXPECT_EQ((uint64_t)BATCH / 2, read_apart(_metadata, self));
+	/* An empty batch moves nothing. */
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_BEGIN));
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_END));
+	EXPECT_EQ(upd + 2, kl3_bus_updates());
+}
+
+/*
+ * Batches out of order or malformed are refused, with nothing changed;
+ * without level 3 a batch holds nothing; a context closed in the middle
+ * of one takes its windows off KVM's bus all the same.
+ */
+TEST_F(scale, batch_errors)
+{
+	long bus = kmod_objects("kvm_bus_devices"), upd = kl3_bus_updates();
+	struct vmdev_batch b = { .size = sizeof(b) };
+	uint32_t ids[BATCH];
+
+	KRUN_REQUIRE(self->kvm_err, self->ctx);
+	ASSERT_LE(0, upd);
+	EXPECT_EQ(-EINVAL, kl3_batch(self->ctx, VMDEV_BATCH_END));
+	EXPECT_EQ(-EINVAL, kl3_batch(self->ctx, 0));
+	EXPECT_EQ(-EINVAL, kl3_batch(self->ctx, VMDEV_BATCH_END + 1));
+	b.op = VMDEV_BATCH_BEGIN;
+	b.flags = 1;
+	EXPECT_EQ(-EINVAL, kmod_ioctl(self->ctx, VMDEV_BATCH, &b));
+	b.flags = 0;
+	b.pad = 1;
+	EXPECT_EQ(-EINVAL, kmod_ioctl(self->ctx, VMDEV_BATCH, &b));
+	b.pad = 0;
+	b.size = sizeof(b) - 4;
+	EXPECT_EQ(-EINVAL, kmod_ioctl(self->ctx, VMDEV_BATCH, &b));
+	/* None of these opened a batch. */
+	EXPECT_EQ(-EINVAL, kl3_batch(self->ctx, VMDEV_BATCH_END));
+
+	/* Not attached: nothing to hold, the same rules. */
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_BEGIN));
+	EXPECT_EQ(-EBUSY, kl3_batch(self->ctx, VMDEV_BATCH_BEGIN));
+	create_apart(_metadata, self, ids);
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_END));
+	EXPECT_EQ(-EINVAL, kl3_batch(self->ctx, VMDEV_BATCH_END));
+	EXPECT_EQ(upd, kl3_bus_updates());
+
+	/* Attached inside a batch: the windows come at its end. */
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_BEGIN));
+	ASSERT_EQ(0, kl3_attach(self->ctx, self->vm.vm_fd));
+	EXPECT_EQ(VMDEV_LEVEL_MODULE, kl3_level_of(self->ctx, PIO, PIO_BASE));
+	EXPECT_EQ(upd, kl3_bus_updates());
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_END));
+	EXPECT_EQ(upd + 1, kl3_bus_updates());
+	EXPECT_EQ(bus + BATCH, kmod_objects("kvm_bus_devices"));
+
+	/* Closed with a batch open: every window off, in one update. */
+	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_BEGIN));
+	ASSERT_EQ(0, kmod_destroy(self->ctx, ids[0]));
 	close(self->ctx);
 	self->ctx = -1;
 	EXPECT_EQ(bus, kmod_objects("kvm_bus_devices"));

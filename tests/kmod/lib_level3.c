@@ -9,7 +9,9 @@
  * exit at all, and vmdev_vm_level() says 3 there, 1 in kernel mode
  * without the option and 0 in user mode, where the option is ignored.
  * Where the module cannot do level 3 (VMDEV_GET_LEVEL's l3_state), the
- * option must leave the context at level 1 with the same results.
+ * option must leave the context at level 1 with the same results. A
+ * device made in a batch (vmdev_vm_batch_begin()) works at once and
+ * reaches level 3 at the batch's end.
  */
 #include <errno.h>
 #include <string.h>
@@ -218,6 +220,50 @@ TEST_F(l3, same_results_fewer_exits)
 		EXPECT_EQ(nr - 2, vs.kernel_exits);
 	}
 	EXPECT_EQ(1U, vs.returns);
+}
+
+/*
+ * A second device made in a batch works at once, at level 1 where the
+ * context is at level 3 (the windows wait for the batch's end), and at
+ * its level after the end; the guest reads the same values both times.
+ * Begin twice, end without a batch, NULL: refused in every mode alike.
+ */
+TEST_F(l3, batch)
+{
+	uint64_t at = self->base + 2 * WINDOW;
+	struct vmdev_regdev *second = NULL;
+	uint8_t space = variant->space;
+	uint32_t nr;
+
+	E2E_REQUIRE(&self->e);
+	EXPECT_EQ(-EINVAL, vmdev_vm_batch_begin(NULL));
+	EXPECT_EQ(-EINVAL, vmdev_vm_batch_end(NULL));
+	EXPECT_EQ(-EINVAL, vmdev_vm_batch_end(self->e.ctx));
+	ASSERT_EQ(0, vmdev_vm_batch_begin(self->e.ctx));
+	EXPECT_EQ(-EBUSY, vmdev_vm_batch_begin(self->e.ctx));
+	ASSERT_EQ(0, e2e_regdev(&self->e, &map, space, at, WINDOW, trap_read,
+				trap_write, &self->traps, &second));
+	EXPECT_EQ(self->level == 3 ? 1 : self->level,
+		  vmdev_vm_level(self->e.ctx, space, at));
+	self->base = at;
+	table(self, space);
+	nr = self->p->nr_ops;
+	E2E_RUN_EXPECT(&self->e, GUEST_PASS);
+	EXPECT_EQ(nr, self->p->done);
+	EXPECT_EQ(0U, self->p->failed);
+	EXPECT_EQ(2U, self->traps.n);
+
+	ASSERT_EQ(0, vmdev_vm_batch_end(self->e.ctx));
+	EXPECT_EQ(-EINVAL, vmdev_vm_batch_end(self->e.ctx));
+	EXPECT_EQ(self->level, vmdev_vm_level(self->e.ctx, space, at));
+	ASSERT_EQ(0, minivm_load(&self->e.vm, GUEST_IMAGE(access),
+				 MINIVM_LONG64));
+	table(self, space);
+	E2E_RUN_EXPECT(&self->e, GUEST_PASS);
+	EXPECT_EQ(nr, self->p->done);
+	EXPECT_EQ(0U, self->p->failed);
+	EXPECT_EQ(4U, self->traps.n);
+	vmdev_regdev_free(second);
 }
 
 TEST_F(l3, level_refuses_bad_input)

@@ -353,6 +353,24 @@ struct vmdev_level {
 	__u32 windows;		/* out: KVM bus devices of the context */
 };
 
+/*
+ * A batch of device changes (VMDEV_BATCH): between BEGIN and END the
+ * context's devices come and go on its own bus at once, as always, but
+ * KVM's bus is left as it is; END moves the level 3 windows in one
+ * update of KVM's bus, whatever the batch changed. Ranges added in the
+ * batch are served at level 1 until then, ranges removed no longer
+ * answer: the semantics do not change, only when level 3 takes over.
+ */
+#define VMDEV_BATCH_BEGIN	1
+#define VMDEV_BATCH_END		2
+
+struct vmdev_batch {
+	__u32 size;
+	__u32 op;		/* VMDEV_BATCH_BEGIN or VMDEV_BATCH_END */
+	__u32 flags;		/* none defined: 0 */
+	__u32 pad;
+};
+
 #define VMDEV_IOC_MAGIC		0xBB
 
 #define VMDEV_GET_API_VERSION	_IO(VMDEV_IOC_MAGIC, 0x00)
@@ -371,5 +389,6 @@ struct vmdev_level {
 #define VMDEV_NOTIFYFD		_IOW(VMDEV_IOC_MAGIC, 0x13, struct vmdev_notifyfd)
 #define VMDEV_KVM_ATTACH	_IOW(VMDEV_IOC_MAGIC, 0x14, struct vmdev_kvm_attach)
 #define VMDEV_GET_LEVEL		_IOWR(VMDEV_IOC_MAGIC, 0x15, struct vmdev_level)
+#define VMDEV_BATCH		_IOW(VMDEV_IOC_MAGIC, 0x16, struct vmdev_batch)
 
 #endif /* _UAPI_LINUX_VMDEV_H */

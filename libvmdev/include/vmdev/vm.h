@@ -90,6 +90,19 @@ VMDEV_API struct vmdev_io_manager *vmdev_vm_io(const struct vmdev_vm *vm);
  */
 VMDEV_API int vmdev_vm_level(const struct vmdev_vm *vm, enum vmdev_space space,
 			     uint64_t addr);
+/*
+ * A batch of register devices created and freed together (a hotplug
+ * transaction of several devices): between begin and end every device
+ * works as soon as it is created and stops when it is freed, as always,
+ * but at level 3 KVM's bus is changed once, at the end, instead of once
+ * per device that moves a window; until then new devices run at level
+ * 1. No effect but the bookkeeping below in user mode or without level
+ * 3. One batch at a time per context: -EBUSY from begin while one is
+ * open, -EINVAL from end without one, -EINVAL for NULL vm, or the
+ * module's error.
+ */
+VMDEV_API int vmdev_vm_batch_begin(struct vmdev_vm *vm);
+VMDEV_API int vmdev_vm_batch_end(struct vmdev_vm *vm);
 
 #ifdef __cplusplus
 }
