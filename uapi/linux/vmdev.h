@@ -389,6 +389,6 @@ struct vmdev_batch {
 #define VMDEV_NOTIFYFD		_IOW(VMDEV_IOC_MAGIC, 0x13, struct vmdev_notifyfd)
 #define VMDEV_KVM_ATTACH	_IOW(VMDEV_IOC_MAGIC, 0x14, struct vmdev_kvm_attach)
 #define VMDEV_GET_LEVEL		_IOWR(VMDEV_IOC_MAGIC, 0x15, struct vmdev_level)
-#define VMDEV_BATCH		_IOW(VMDEV_IOC_MAGIC, 0x16, struct vmdev_batch)
+#define VMDEV_BATCH		_IOW(VMDEV_IOC_MAGIC, 0x1a, struct vmdev_batch)
 
 #endif /* _UAPI_LINUX_VMDEV_H */
