@@ -133,26 +133,39 @@ TEST_F_TIMEOUT(scale, side_by_side_one_window, 300)
 }
 
 /*
+ * n devices of one range each, kept apart by ioeventfds (a KVM device
+ * between each two): each needs a window of its own. Their ids in ids[]
+ * unless NULL.
+ */
+static void create_apart(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(scale) *self, uint32_t n, uint32_t *ids)
+{
+	struct kvm_ioeventfd k = { .len = 1, .flags = KVM_IOEVENTFD_FLAG_PIO };
+	uint32_t i;
+
+	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->efd);
+	k.fd = self->efd;
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, kmod_create1(self->ctx, PIO, PIO_BASE + i * STRIDE,
+					  KMOD_WINDOW, ids ? &ids[i] : NULL));
+		k.addr = PIO_BASE + i * STRIDE + KMOD_WINDOW;
+		ASSERT_EQ(0, ioctl(self->vm.vm_fd, KVM_IOEVENTFD, &k));
+	}
+}
+
+/*
  * Ranges kept apart by ioeventfds: a window each, up to the cap; the
  * rest at level 1, their accesses exits as without level 3.
  */
 TEST_F(scale, apart_up_to_the_cap)
 {
 	long bus = kmod_objects("kvm_bus_devices"), upd;
-	struct kvm_ioeventfd k = { .len = 1, .flags = KVM_IOEVENTFD_FLAG_PIO };
 	struct vmdev_level l;
 	uint32_t i;
 
 	KRUN_REQUIRE(self->kvm_err, self->ctx);
-	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, self->efd);
-	k.fd = self->efd;
-	for (i = 0; i < SPARSE; i++) {
-		ASSERT_EQ(0, kmod_create1(self->ctx, PIO, PIO_BASE + i * STRIDE,
-					  KMOD_WINDOW, NULL));
-		k.addr = PIO_BASE + i * STRIDE + KMOD_WINDOW;
-		ASSERT_EQ(0, ioctl(self->vm.vm_fd, KVM_IOEVENTFD, &k));
-	}
+	create_apart(_metadata, self, SPARSE, NULL);
 	upd = kl3_bus_updates();
 	ASSERT_LE(0, upd);
 	ASSERT_EQ(0, kl3_attach(self->ctx, self->vm.vm_fd));
@@ -179,24 +192,6 @@ TEST_F(scale, apart_up_to_the_cap)
 }
 
 #define BATCH		8		/* devices apart, in one batch */
-
-/* BATCH devices kept apart by ioeventfds: each would move a window. */
-static void create_apart(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(scale) *self, uint32_t *ids)
-{
-	struct kvm_ioeventfd k = { .len = 1, .flags = KVM_IOEVENTFD_FLAG_PIO };
-	uint32_t i;
-
-	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, self->efd);
-	k.fd = self->efd;
-	for (i = 0; i < BATCH; i++) {
-		ASSERT_EQ(0, kmod_create1(self->ctx, PIO, PIO_BASE + i * STRIDE,
-					  KMOD_WINDOW, &ids[i]));
-		k.addr = PIO_BASE + i * STRIDE + KMOD_WINDOW;
-		ASSERT_EQ(0, ioctl(self->vm.vm_fd, KVM_IOEVENTFD, &k));
-	}
-}
 
 /*
  * The guest, loaded afresh, reads every range of create_apart(); the
@@ -233,7 +228,7 @@ TEST_F(scale, batch_one_update)
 	upd = kl3_bus_updates();
 	ASSERT_LE(0, upd);
 	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_BEGIN));
-	create_apart(_metadata, self, ids);
+	create_apart(_metadata, self, BATCH, ids);
 	EXPECT_EQ(upd, kl3_bus_updates());
 	EXPECT_EQ(bus, kmod_objects("kvm_bus_devices"));
 	for (i = 0; i < BATCH; i++)
@@ -298,7 +293,7 @@ TEST_F(scale, batch_errors)
 	/* Not attached: nothing to hold, the same rules. */
 	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_BEGIN));
 	EXPECT_EQ(-EBUSY, kl3_batch(self->ctx, VMDEV_BATCH_BEGIN));
-	create_apart(_metadata, self, ids);
+	create_apart(_metadata, self, BATCH, ids);
 	ASSERT_EQ(0, kl3_batch(self->ctx, VMDEV_BATCH_END));
 	EXPECT_EQ(-EINVAL, kl3_batch(self->ctx, VMDEV_BATCH_END));
 	EXPECT_EQ(upd, kl3_bus_updates());

@@ -45,7 +45,7 @@
 
 #define L2_INITRD	"/boot/l2-initramfs.cpio"
 #define DISK_PATH	"/tmp/vmm-bench-disk.img"
-#define DISK_MIB	128
+#define DISK_MIB	128	/* BLK_DONE says it in sectors */
 #define CONSOLE_BYTES	65536
 #define BOOT_SECS	"180"	/* the VMM's bound of one boot */
 /*
@@ -63,8 +63,10 @@
 #define MAX_ROWS	40
 #define MAX_TRAPS	8
 #define CONSOLE_LINE	"vmdev-l2 console "
-#define BLK_DONE	"vmdev-l2: blk workload: 65536 sectors read"
+/* DISK_MIB in 512-byte sectors, as /init prints it. */
+#define BLK_DONE	"vmdev-l2: blk workload: 262144 sectors read"
 #define CONSOLE_DONE	"vmdev-l2: console workload: done"
+_Static_assert(DISK_MIB * 2048 == 262144, "BLK_DONE's sector count");
 
 enum mode { M_KERNEL, M_USER, M_KVM_BUS, NR_MODES };
 
