@@ -30,7 +30,7 @@
 #define VMDEV_SNAP_TAG_DEVICE	16	/* context: one device blob */
 
 /* Section flags: a reader may skip an unknown tag carrying it. */
-#define VMDEV_SNAP_SEC_F_OPTIONAL	(1U << 0)
+#define VMDEV_SNAP_SEC_F_OPTIONAL	0x1U
 
 /*
  * Bytes the blob of this device can take at most (every FIFO full);
@@ -45,8 +45,12 @@ size_t vmdev_rdev_save_size(const struct vmdev_rdev *dev);
  */
 long vmdev_rdev_save(struct vmdev_rdev *dev, void *buf, size_t len);
 
-/* Bytes of scratch memory vmdev_rdev_restore() needs for this device. */
+/*
+ * Bytes of scratch memory vmdev_rdev_restore() needs for this device, and
+ * for any device (VMDEV_MAX_REGS registers).
+ */
 size_t vmdev_rdev_restore_scratch_size(const struct vmdev_rdev *dev);
+size_t vmdev_rdev_restore_scratch_max(void);
 
 /*
  * Validate blob (len bytes) against the device without changing it:

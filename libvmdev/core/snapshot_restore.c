@@ -206,6 +206,12 @@ size_t vmdev_rdev_restore_scratch_size(const struct vmdev_rdev *dev)
 	return 2 * (size_t)dev->nr_regs * sizeof(struct vmdev_rdev_reg_state);
 }
 
+size_t vmdev_rdev_restore_scratch_max(void)
+{
+	return 2 * (size_t)VMDEV_MAX_REGS *
+	       sizeof(struct vmdev_rdev_reg_state);
+}
+
 int vmdev_rdev_restore_check(const struct vmdev_rdev *dev, const void *blob,
 			     size_t len, void *scratch)
 {
