@@ -175,6 +175,10 @@ struct vmdev_regdev {
 void vmdev_regdev_user_apply(struct vmdev_regdev *rd, uint32_t reg,
 			     uint64_t value);
 
+/* Deliver what a VMM-side call on the core reported (snapshot.c). */
+void vmdev_regdev_user_deliver(struct vmdev_regdev *rd,
+			       const struct vmdev_rdev_events *ev);
+
 /* ---- Doorbells (doorbell.c) --------------------------------------------- */
 
 struct doorbell {
