@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmdev_regdev_save() and vmdev_regdev_restore() across the two modes:
+ * a state saved in kernel mode (the module's ioctls) restores in user
+ * mode (the core in this process) and the other way round, and the blobs
+ * are the same bytes - the test that the shared core really is one. Both
+ * modes answer a size query alike and refuse the same blobs with the same
+ * errno, leaving the device as it was.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include <vmdev/regdev.h>
+#include <vmdev/snapshot.h>
+#include <vmdev/vm.h>
+
+#include "kselftest_harness.h"
+#include "snap_map.h"
+#include "snapshot.h"
+
+#define BASE		0x500
+#define BUF_MAX		4096
+
+struct side {
+	int vm_fd;
+	struct vmdev_vm *vm;
+	struct vmdev_regdev *rd;
+};
+
+static struct vmdev_resources *pio_range(uint64_t base, uint64_t size)
+{
+	struct vmdev_resource r = {
+		.type = VMDEV_RES_PIO, .range = { .base = base, .size = size },
+	};
+	struct vmdev_resources *res;
+
+	if (vmdev_resources_new(&res))
+		return NULL;
+	if (vmdev_resources_append(res, &r)) {
+		vmdev_resources_free(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* A KVM VM, a context of mode on it and one device of map d; or -errno. */
+static int side_new(struct side *s, int kvm, enum vmdev_vm_mode mode,
+		    const struct vmdev_rdev_desc *d)
+{
+	VMDEV_OPTS(vmdev_vm_opts, vo, .mode = mode);
+	VMDEV_OPTS(vmdev_regdev_opts, ro, .dev_size = d->dev_size,
+		   .nr_regs = d->nr_regs, .nr_links = d->nr_links,
+		   .nr_irqs = d->nr_irqs, .regs = d->regs, .links = d->links,
+		   .irqs = d->irqs, .name = "snap");
+	struct vmdev_resources *res;
+	int ret;
+
+	s->vm_fd = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (s->vm_fd < 0)
+		return -errno;
+	ret = vmdev_vm_new(s->vm_fd, &vo, &s->vm);
+	if (ret)
+		return ret;
+	res = pio_range(BASE, d->dev_size);
+	if (!res)
+		return -ENOMEM;
+	ret = vmdev_regdev_new(s->vm, res, &ro, &s->rd);
+	vmdev_resources_free(res);
+	return ret;
+}
+
+static void side_free(struct side *s)
+{
+	vmdev_regdev_free(s->rd);
+	vmdev_vm_free(s->vm);
+	if (s->vm_fd >= 0)
+		close(s->vm_fd);
+	memset(s, 0, sizeof(*s));
+	s->vm_fd = -1;
+}
+
+static int io_write(struct side *s, uint64_t off, uint32_t len, uint64_t v)
+{
+	return vmdev_io_write(vmdev_vm_io(s->vm), VMDEV_PIO, BASE + off, &v,
+			      len);
+}
+
+static int io_read(struct side *s, uint64_t off, uint64_t *v)
+{
+	*v = 0;
+	return vmdev_io_read(vmdev_vm_io(s->vm), VMDEV_PIO, BASE + off, v, 1);
+}
+
+/* State away from reset; `salt` makes the two sides' states differ. */
+static int dirty(struct side *s, unsigned int salt)
+{
+	uint8_t buf[SN_DEPTH];
+	uint64_t v;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < SN_DEPTH + 1; i++)
+		ret |= io_write(s, 0, 1, snap_byte(salt + i));
+	for (i = 0; i < SN_DEPTH; i++)
+		buf[i] = snap_byte(salt + 50 + i);
+	ret |= vmdev_regdev_fifo_fill(s->rd, SN_RX, buf, SN_DEPTH) != SN_DEPTH;
+	for (i = 0; i < 4 + salt % 3; i++)
+		ret |= io_read(s, 0, &v);
+	ret |= vmdev_regdev_fifo_fill(s->rd, SN_RX, buf, 2) != 2;
+	ret |= io_write(s, 2, 1, SN_RX_READY);
+	ret |= io_write(s, 1, 1, 0x30 + salt);
+	ret |= vmdev_regdev_reg_write(s->rd, SN_COR, salt);
+	ret |= io_write(s, 4, 4, 0xbe11 + salt);
+	ret |= vmdev_regdev_reg_write(s->rd, SN_RO, 0xabcdef00ULL + salt);
+	return ret;
+}
+
+FIXTURE(cross) {
+	int kvm;
+	struct side k, u;
+	uint8_t a[BUF_MAX], b[BUF_MAX];
+};
+
+FIXTURE_SETUP(cross)
+{
+	int ret;
+
+	self->k.vm_fd = self->u.vm_fd = -1;
+	self->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (self->kvm < 0)
+		SKIP(return, "/dev/kvm: %s", strerror(errno));
+	ret = side_new(&self->k, self->kvm, VMDEV_VM_KERNEL, &snap_map);
+	if (ret == -ENOENT)
+		SKIP(return, "vmdev.ko not loaded");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, side_new(&self->u, self->kvm, VMDEV_VM_USER, &snap_map));
+}
+
+FIXTURE_TEARDOWN(cross)
+{
+	side_free(&self->k);
+	side_free(&self->u);
+	if (self->kvm >= 0)
+		close(self->kvm);
+}
+
+/* Save `from`, restore into `to`, save `to`: the same bytes. */
+static void transfer(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(cross) *self, struct side *from,
+		     struct side *to)
+{
+	int n, m;
+
+	n = vmdev_regdev_save(from->rd, self->a, BUF_MAX, NULL);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, vmdev_regdev_restore(to->rd, self->a, n, NULL));
+	m = vmdev_regdev_save(to->rd, self->b, BUF_MAX, NULL);
+	ASSERT_EQ(n, m);
+	EXPECT_EQ(0, memcmp(self->a, self->b, n));
+}
+
+TEST_F(cross, kernel_to_user_and_back)
+{
+	uint8_t buf[SN_DEPTH + 1];
+	uint64_t v;
+	int i;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, dirty(&self->k, 0));
+	transfer(_metadata, self, &self->k, &self->u);
+	/* User mode now runs what kernel mode saved. */
+	ASSERT_EQ(SN_DEPTH, vmdev_regdev_fifo_drain(self->u.rd, SN_TX, buf,
+						    sizeof(buf)));
+	for (i = 0; i < SN_DEPTH; i++)
+		EXPECT_EQ(snap_byte(i), buf[i]);
+	ASSERT_EQ(0, io_read(&self->u, 0, &v));
+	EXPECT_EQ(snap_byte(50 + 4), v);
+	ASSERT_EQ(0, vmdev_regdev_reg_read(self->u.rd, SN_RO, &v));
+	EXPECT_EQ(0xabcdef00ULL, v);
+	/* And back: a state made in user mode goes to the module. */
+	ASSERT_EQ(0, vmdev_regdev_reset(self->u.rd));
+	ASSERT_EQ(0, dirty(&self->u, 1));
+	transfer(_metadata, self, &self->u, &self->k);
+	ASSERT_EQ(0, vmdev_regdev_reg_read(self->k.rd, SN_BELL, &v));
+	EXPECT_EQ(0xbe12U, v);
+	ASSERT_EQ(0, io_read(&self->k, 3, &v));		/* COR */
+	EXPECT_EQ(1U, v);
+}
+
+TEST_F(cross, same_sizes_and_errors)
+{
+	struct side *sides[2] = { &self->k, &self->u };
+	int i, n, before, after, ret;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(vmdev_regdev_save(self->k.rd, NULL, 0, NULL),
+		  vmdev_regdev_save(self->u.rd, NULL, 0, NULL));
+	ASSERT_EQ(0, dirty(&self->k, 2));
+	n = vmdev_regdev_save(self->k.rd, self->a, BUF_MAX, NULL);
+	ASSERT_LT(0, n);
+	EXPECT_EQ(-ENOSPC, vmdev_regdev_save(self->k.rd, self->b, n - 1,
+					     NULL));
+	EXPECT_EQ(-ENOSPC, vmdev_regdev_save(self->u.rd, self->b, 16, NULL));
+	for (i = 0; i < 2; i++) {
+		struct side *s = sides[i];
+		static uint8_t keep[BUF_MAX];
+
+		before = vmdev_regdev_save(s->rd, keep, BUF_MAX, NULL);
+		ASSERT_LT(0, before);
+		EXPECT_EQ(-EBADMSG, vmdev_regdev_restore(s->rd, self->a, n - 8,
+							 NULL));
+		EXPECT_EQ(-EBADMSG, vmdev_regdev_restore(s->rd, self->a, 0,
+							 NULL));
+		EXPECT_EQ(-E2BIG, vmdev_regdev_restore(s->rd, self->a,
+						       VMDEV_SNAPSHOT_MAX + 1,
+						       NULL));
+		EXPECT_EQ(-EINVAL, vmdev_regdev_restore(s->rd, NULL, n, NULL));
+		self->a[4] = 2;			/* version 2 */
+		vmdev_snap_seal(self->a, n);
+		ret = vmdev_regdev_restore(s->rd, self->a, n, NULL);
+		EXPECT_EQ(-EPROTONOSUPPORT, ret);
+		EXPECT_EQ(EPROTONOSUPPORT, errno);
+		self->a[4] = 1;
+		vmdev_snap_seal(self->a, n);
+		after = vmdev_regdev_save(s->rd, self->b, BUF_MAX, NULL);
+		ASSERT_EQ(before, after);
+		EXPECT_EQ(0, memcmp(keep, self->b, before));
+	}
+}
+
+/* The same map but for one reset value: -EMEDIUMTYPE in both modes. */
+TEST_F(cross, map_mismatch_both_modes)
+{
+	static struct vmdev_reg regs[SN_NR_REGS];
+	struct vmdev_rdev_desc d = snap_map;
+	struct side ok = { .vm_fd = -1 }, ou = { .vm_fd = -1 };
+	int n;
+
+	if (_metadata->skip)
+		return;
+	memcpy(regs, snap_regs, sizeof(regs));
+	regs[SN_RO].reset = 1;
+	d.regs = regs;
+	ASSERT_EQ(0, side_new(&ok, self->kvm, VMDEV_VM_KERNEL, &d));
+	ASSERT_EQ(0, side_new(&ou, self->kvm, VMDEV_VM_USER, &d));
+	n = vmdev_regdev_save(self->k.rd, self->a, BUF_MAX, NULL);
+	ASSERT_LT(0, n);
+	EXPECT_EQ(-EMEDIUMTYPE, vmdev_regdev_restore(ok.rd, self->a, n, NULL));
+	EXPECT_EQ(-EMEDIUMTYPE, vmdev_regdev_restore(ou.rd, self->a, n, NULL));
+	n = vmdev_regdev_save(ou.rd, self->a, BUF_MAX, NULL);
+	ASSERT_LT(0, n);
+	EXPECT_EQ(-EMEDIUMTYPE, vmdev_regdev_restore(self->k.rd, self->a, n,
+						     NULL));
+	EXPECT_EQ(-EMEDIUMTYPE, vmdev_regdev_restore(self->u.rd, self->a, n,
+						     NULL));
+	side_free(&ok);
+	side_free(&ou);
+}
+
+TEST_HARNESS_MAIN
