@@ -255,7 +255,7 @@ void fz_op_unknown(struct fz_thread *t)
 		nr = gaps[fz_below(rng, sizeof(gaps))];
 		break;
 	case 1:
-		nr = 0x16 + fz_below(rng, 0x100 - 0x16);
+		nr = 0x1a + fz_below(rng, 0x100 - 0x1a);
 		break;
 	default:
 		do
