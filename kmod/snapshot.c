@@ -31,18 +31,21 @@ struct snap_op {
 	void *buf;
 	size_t len;
 	void *scratch;
+	bool check;		/* restore: validate only */
 	long ret;		/* save: bytes written */
 };
 
+/* Flags: VMDEV_SNAPSHOT_F_CHECK for restores, none for saves. */
 static int get_snapshot(struct vmdev_snapshot *arg, void __user *uarg,
-			bool ctx)
+			bool ctx, bool restore)
 {
+	u32 known = restore ? VMDEV_SNAPSHOT_F_CHECK : 0;
 	int ret;
 
 	ret = vmdev_uarg_get(arg, VMDEV_SNAPSHOT_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (arg->flags || (ctx && arg->id))
+	if ((arg->flags & ~known) || (ctx && arg->id))
 		return -EINVAL;
 	return 0;
 }
@@ -98,7 +101,7 @@ long vmdev_ioctl_save_device(struct vmdev_ctx *ctx, void __user *uarg)
 	struct snap_op op = {};
 	int ret;
 
-	ret = get_snapshot(&arg, uarg, false);
+	ret = get_snapshot(&arg, uarg, false, false);
 	if (!ret)
 		ret = vmdev_ctx_call(ctx, arg.id, save_size, &op);
 	if (ret)
@@ -142,6 +145,9 @@ static int restore_one(struct vmdev_device *dev, void *arg,
 {
 	struct snap_op *op = arg;
 
+	if (op->check)
+		return vmdev_rdev_restore_check(dev->rdev, op->buf, op->len,
+						op->scratch);
 	return vmdev_rdev_restore(dev->rdev, op->buf, op->len, op->scratch,
 				  ev);
 }
@@ -152,13 +158,14 @@ long vmdev_ioctl_restore_device(struct vmdev_ctx *ctx, void __user *uarg)
 	struct snap_op op = {};
 	int ret;
 
-	ret = get_snapshot(&arg, uarg, false);
+	ret = get_snapshot(&arg, uarg, false, true);
 	if (ret)
 		return ret;
 	op.buf = blob_in(&arg);
 	if (IS_ERR(op.buf))
 		return PTR_ERR(op.buf);
 	op.len = arg.len;
+	op.check = arg.flags & VMDEV_SNAPSHOT_F_CHECK;
 	op.scratch = kvmalloc(vmdev_rdev_restore_scratch_max(),
 			      GFP_KERNEL_ACCOUNT);
 	ret = op.scratch ? vmdev_ctx_call(ctx, arg.id, restore_one, &op) :
@@ -213,7 +220,7 @@ long vmdev_ioctl_save_context(struct vmdev_ctx *ctx, void __user *uarg)
 	long need, n;
 	int ret;
 
-	ret = get_snapshot(&arg, uarg, true);
+	ret = get_snapshot(&arg, uarg, true, false);
 	if (ret)
 		return ret;
 	mutex_lock(&ctx->lock);
@@ -266,7 +273,7 @@ static int ctx_restore_check(struct vmdev_ctx *ctx, const void *blob,
  * its lines delivered, as vmdev_ctx_call() does.
  */
 static int ctx_restore(struct vmdev_ctx *ctx, const void *blob, size_t len,
-		       void *scratch)
+		       void *scratch, bool check)
 {
 	size_t pos = VMDEV_SNAP_HDR_SIZE, dlen;
 	struct vmdev_rdev_events ev;
@@ -276,7 +283,7 @@ static int ctx_restore(struct vmdev_ctx *ctx, const void *blob, size_t len,
 	int ret;
 
 	ret = ctx_restore_check(ctx, blob, len, scratch);
-	if (ret)
+	if (ret || check)
 		return ret;
 	while ((ret = vmdev_snap_ctx_next(blob, len, &pos, &id, &dblob,
 					  &dlen)) > 0) {
@@ -298,7 +305,7 @@ long vmdev_ioctl_restore_context(struct vmdev_ctx *ctx, void __user *uarg)
 	void *blob, *scratch;
 	int ret;
 
-	ret = get_snapshot(&arg, uarg, true);
+	ret = get_snapshot(&arg, uarg, true, true);
 	if (ret)
 		return ret;
 	blob = blob_in(&arg);
@@ -309,7 +316,8 @@ long vmdev_ioctl_restore_context(struct vmdev_ctx *ctx, void __user *uarg)
 	ret = -ENOMEM;
 	if (scratch) {
 		mutex_lock(&ctx->lock);
-		ret = ctx_restore(ctx, blob, arg.len, scratch);
+		ret = ctx_restore(ctx, blob, arg.len, scratch,
+				  arg.flags & VMDEV_SNAPSHOT_F_CHECK);
 		mutex_unlock(&ctx->lock);
 	}
 	kvfree(scratch);

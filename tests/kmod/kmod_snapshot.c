@@ -176,6 +176,7 @@ TEST_F(snap, bad_arguments)
 
 	KMOD_SKIP_IF_NO_MODULE();
 	EXPECT_EQ(-EINVAL, kmod_ioctl(self->fd, VMDEV_SAVE_DEVICE, &s));
+	s.flags = 2;			/* restores know F_CHECK only */
 	EXPECT_EQ(-EINVAL, kmod_ioctl(self->fd, VMDEV_RESTORE_DEVICE, &s));
 	s.flags = 0;
 	s.size = 16;			/* shorter than the first version */
@@ -302,6 +303,21 @@ TEST_F(snap, context)
 	EXPECT_EQ(self->b, id);
 	EXPECT_EQ(-EBADMSG, restore(fd2, VMDEV_RESTORE_CONTEXT, 0, self->blob,
 				    self->len));
+	{
+		struct vmdev_snapshot s = {
+			.size = sizeof(s), .buf = (uintptr_t)ctx, .len = len,
+			.flags = VMDEV_SNAPSHOT_F_CHECK,
+		};
+		uint32_t l0 = BUF_MAX * 2, l1 = BUF_MAX * 2;
+
+		ASSERT_EQ(0, snap_call(fd2, VMDEV_SAVE_CONTEXT, 0, again, &l0));
+		EXPECT_EQ(0, kmod_ioctl(fd2, VMDEV_RESTORE_CONTEXT, &s));
+		ASSERT_EQ(0, snap_call(fd2, VMDEV_SAVE_CONTEXT, 0, self->after,
+				       &l1));
+		ASSERT_EQ(l0, l1);
+		EXPECT_EQ(0, memcmp(again, self->after, l0 < BUF_MAX ?
+							l0 : BUF_MAX));
+	}
 	ASSERT_EQ(0, restore(fd2, VMDEV_RESTORE_CONTEXT, 0, ctx, len));
 	ASSERT_EQ(0, snap_call(fd2, VMDEV_SAVE_CONTEXT, 0, again, &len2));
 	ASSERT_EQ(len, len2);
@@ -316,6 +332,37 @@ TEST_F(snap, context)
 	close(fd2);
 	free(ctx);
 	free(again);
+}
+
+/* VMDEV_SNAPSHOT_F_CHECK: restores validate and change nothing. */
+TEST_F(snap, check_only)
+{
+	struct vmdev_snapshot s = {
+		.size = sizeof(s), .id = self->b, .buf = (uintptr_t)self->blob,
+		.len = self->len, .flags = VMDEV_SNAPSHOT_F_CHECK,
+	};
+	int a, b;
+
+	KMOD_SKIP_IF_NO_MODULE();
+	a = save(self->fd, VMDEV_SAVE_DEVICE, self->b, self->before);
+	ASSERT_LT(0, a);
+	EXPECT_EQ(0, kmod_ioctl(self->fd, VMDEV_RESTORE_DEVICE, &s));
+	s.len = self->len - 8;
+	EXPECT_EQ(-EBADMSG, kmod_ioctl(self->fd, VMDEV_RESTORE_DEVICE, &s));
+	b = save(self->fd, VMDEV_SAVE_DEVICE, self->b, self->after);
+	ASSERT_EQ(a, b);
+	EXPECT_EQ(0, memcmp(self->before, self->after, a));
+	/* Saves know no flag. */
+	s.len = BUF_MAX;
+	s.buf = (uintptr_t)self->after;
+	EXPECT_EQ(-EINVAL, kmod_ioctl(self->fd, VMDEV_SAVE_DEVICE, &s));
+	s.id = 0;
+	EXPECT_EQ(-EINVAL, kmod_ioctl(self->fd, VMDEV_SAVE_CONTEXT, &s));
+	s.flags = 2;
+	s.buf = (uintptr_t)self->blob;
+	s.id = self->b;
+	s.len = self->len;
+	EXPECT_EQ(-EINVAL, kmod_ioctl(self->fd, VMDEV_RESTORE_DEVICE, &s));
 }
 
 TEST_HARNESS_MAIN

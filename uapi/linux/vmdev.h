@@ -369,8 +369,11 @@ struct vmdev_snapshot {
 	__u32 id;		/* device; 0 for the context */
 	__u64 buf;		/* pointer to the blob; save: 0 asks the size */
 	__u32 len;		/* bytes at buf (save, out: see below) */
-	__u32 flags;		/* none defined: must be zero */
+	__u32 flags;		/* VMDEV_SNAPSHOT_F_* */
 };
+
+/* Restore only: validate the blob against the device(s), change nothing. */
+#define VMDEV_SNAPSHOT_F_CHECK	(1U << 0)
 
 #define VMDEV_IOC_MAGIC		0xBB
 
