@@ -11,9 +11,10 @@
 
 #include "internal.h"
 #include "snapshot.h"
+#include "snapshot_internal.h"
 #include "vm_internal.h"
 
-static int check_opts(const struct vmdev_snapshot_opts *opts)
+int vmdev_snap_check_opts(const struct vmdev_snapshot_opts *opts)
 {
 	if (VMDEV_OPTS_CHECK(opts, flags))
 		return -EINVAL;
@@ -48,6 +49,13 @@ static int user_save(struct vmdev_regdev *rd, void *buf, size_t len)
 	return n < 0 ? vmdev_err((int)-n) : (int)n;
 }
 
+int vmdev_snap_save_one(struct vmdev_regdev *rd, void *buf, size_t len)
+{
+	if (rd->vm->mode == VMDEV_VM_KERNEL)
+		return kernel_save(rd, buf, len);
+	return user_save(rd, buf, len);
+}
+
 int vmdev_regdev_save(struct vmdev_regdev *rd, void *buf, size_t len,
 		      const struct vmdev_snapshot_opts *opts)
 {
@@ -55,27 +63,26 @@ int vmdev_regdev_save(struct vmdev_regdev *rd, void *buf, size_t len,
 
 	if (!rd)
 		return vmdev_err(EINVAL);
-	ret = check_opts(opts);
+	ret = vmdev_snap_check_opts(opts);
 	if (ret)
 		return ret;
-	if (rd->vm->mode == VMDEV_VM_KERNEL)
-		return kernel_save(rd, buf, len);
-	return user_save(rd, buf, len);
+	return vmdev_snap_save_one(rd, buf, len);
 }
 
 static int kernel_restore(struct vmdev_regdev *rd, const void *blob,
-			  size_t len)
+			  size_t len, bool check)
 {
 	struct vmdev_snapshot s = {
 		.size = sizeof(s), .id = rd->kid, .buf = (uintptr_t)blob,
 		.len = (uint32_t)len,
+		.flags = check ? VMDEV_SNAPSHOT_F_CHECK : 0,
 	};
 
 	return ctx_ioctl(rd, VMDEV_RESTORE_DEVICE, &s);
 }
 
 static int user_restore(struct vmdev_regdev *rd, const void *blob,
-			size_t len)
+			size_t len, bool check)
 {
 	struct vmdev_rdev_events ev;
 	void *scratch;
@@ -84,12 +91,24 @@ static int user_restore(struct vmdev_regdev *rd, const void *blob,
 	scratch = malloc(vmdev_rdev_restore_scratch_size(rd->rdev));
 	if (!scratch)
 		return vmdev_err(ENOMEM);
-	ret = vmdev_rdev_restore(rd->rdev, blob, len, scratch, &ev);
+	if (check)
+		ret = vmdev_rdev_restore_check(rd->rdev, blob, len, scratch);
+	else
+		ret = vmdev_rdev_restore(rd->rdev, blob, len, scratch, &ev);
 	free(scratch);
 	if (ret)
 		return vmdev_err(-ret);
-	vmdev_regdev_user_deliver(rd, &ev);
+	if (!check)
+		vmdev_regdev_user_deliver(rd, &ev);
 	return 0;
+}
+
+int vmdev_snap_restore_one(struct vmdev_regdev *rd, const void *blob,
+			   size_t len, bool check)
+{
+	if (rd->vm->mode == VMDEV_VM_KERNEL)
+		return kernel_restore(rd, blob, len, check);
+	return user_restore(rd, blob, len, check);
 }
 
 int vmdev_regdev_restore(struct vmdev_regdev *rd, const void *blob,
@@ -99,13 +118,11 @@ int vmdev_regdev_restore(struct vmdev_regdev *rd, const void *blob,
 
 	if (!rd || !blob)
 		return vmdev_err(EINVAL);
-	ret = check_opts(opts);
+	ret = vmdev_snap_check_opts(opts);
 	if (ret)
 		return ret;
 	/* Both modes: the module's bound, checked before any copy. */
 	if (len > VMDEV_SNAPSHOT_MAX)
 		return vmdev_err(E2BIG);
-	if (rd->vm->mode == VMDEV_VM_KERNEL)
-		return kernel_restore(rd, blob, len);
-	return user_restore(rd, blob, len);
+	return vmdev_snap_restore_one(rd, blob, len, false);
 }

@@ -135,9 +135,14 @@ long vmdev_snap_ctx_add(void *buf, size_t len, size_t pos, u32 id,
 			    len - pos - VMDEV_SNAP_SEC_SIZE);
 	if (n < 0)
 		return n;
-	/* Device blobs are multiples of 8 bytes: no padding to add. */
-	vmdev_snap_put_sec(p, VMDEV_SNAP_TAG_DEVICE, (u32)n, id);
+	vmdev_snap_ctx_sec(p, id, (u32)n);
 	return (long)(pos + VMDEV_SNAP_SEC_SIZE + n);
+}
+
+/* Device blobs are multiples of 8 bytes: no padding to add. */
+void vmdev_snap_ctx_sec(void *p, u32 id, u32 dev_len)
+{
+	vmdev_snap_put_sec(p, VMDEV_SNAP_TAG_DEVICE, dev_len, id);
 }
 
 void vmdev_snap_ctx_finish(void *buf, size_t pos, u32 nr)

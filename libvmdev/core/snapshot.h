@@ -81,6 +81,11 @@ void vmdev_snap_seal(void *blob, size_t len);
  */
 long vmdev_snap_ctx_add(void *buf, size_t len, size_t pos, u32 id,
 			struct vmdev_rdev *dev);
+/*
+ * The DEVICE section header at p of a device blob of dev_len bytes that
+ * follows it (saved elsewhere: the library's kernel mode).
+ */
+void vmdev_snap_ctx_sec(void *p, u32 id, u32 dev_len);
 void vmdev_snap_ctx_finish(void *buf, size_t pos, u32 nr);
 
 /*

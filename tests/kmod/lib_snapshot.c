@@ -262,4 +262,91 @@ TEST_F(cross, map_mismatch_both_modes)
 	side_free(&ou);
 }
 
+/* One more device of map d at base in s's vm. */
+static int add_dev(struct side *s, uint64_t base,
+		   const struct vmdev_rdev_desc *d, struct vmdev_regdev **out)
+{
+	VMDEV_OPTS(vmdev_regdev_opts, ro, .dev_size = d->dev_size,
+		   .nr_regs = d->nr_regs, .nr_links = d->nr_links,
+		   .nr_irqs = d->nr_irqs, .regs = d->regs, .links = d->links,
+		   .irqs = d->irqs, .name = "snap2");
+	struct vmdev_resources *res = pio_range(base, d->dev_size);
+	int ret;
+
+	if (!res)
+		return -ENOMEM;
+	ret = vmdev_regdev_new(s->vm, res, &ro, out);
+	vmdev_resources_free(res);
+	return ret;
+}
+
+/*
+ * A vm of three devices saved in kernel mode restores into a user-mode
+ * vm made the same way, and back, to the same bytes; a vm with another
+ * set of devices refuses it and keeps its state.
+ */
+TEST_F(cross, whole_vm_both_ways)
+{
+	static uint8_t va[4 * BUF_MAX], vb[4 * BUF_MAX], keep[4 * BUF_MAX];
+	struct vmdev_regdev *k2, *u2, *k3, *u3;
+	int n, m, before;
+	uint64_t v;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, add_dev(&self->k, BASE + 0x40, &snap_map, &k2));
+	ASSERT_EQ(0, add_dev(&self->u, BASE + 0x40, &snap_map, &u2));
+	ASSERT_EQ(0, add_dev(&self->k, BASE + 0x80, &snap_map, &k3));
+	ASSERT_EQ(0, add_dev(&self->u, BASE + 0x80, &snap_map, &u3));
+	ASSERT_EQ(vmdev_vm_save(self->k.vm, NULL, 0, NULL),
+		  vmdev_vm_save(self->u.vm, NULL, 0, NULL));
+	ASSERT_EQ(0, dirty(&self->k, 0));
+	ASSERT_EQ(0, vmdev_regdev_reg_write(k3, SN_RO, 0x3333));
+	n = vmdev_vm_save(self->k.vm, va, sizeof(va), NULL);
+	ASSERT_LT(0, n);
+	EXPECT_EQ(-ENOSPC, vmdev_vm_save(self->k.vm, vb, n - 1, NULL));
+	ASSERT_EQ(0, vmdev_vm_restore(self->u.vm, va, n, NULL));
+	m = vmdev_vm_save(self->u.vm, vb, sizeof(vb), NULL);
+	ASSERT_EQ(n, m);
+	EXPECT_EQ(0, memcmp(va, vb, n));
+	ASSERT_EQ(0, vmdev_regdev_reg_read(u3, SN_RO, &v));
+	EXPECT_EQ(0x3333U, v);
+	/* Back: user-mode changes to the module. */
+	ASSERT_EQ(0, vmdev_regdev_reg_write(u2, SN_RO, 0x2222));
+	n = vmdev_vm_save(self->u.vm, va, sizeof(va), NULL);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, vmdev_vm_restore(self->k.vm, va, n, NULL));
+	m = vmdev_vm_save(self->k.vm, vb, sizeof(vb), NULL);
+	ASSERT_EQ(n, m);
+	EXPECT_EQ(0, memcmp(va, vb, n));
+	/* One device fewer in the user vm: refused, nothing changed. */
+	vmdev_regdev_free(u3);
+	before = vmdev_vm_save(self->u.vm, keep, sizeof(keep), NULL);
+	ASSERT_LT(0, before);
+	EXPECT_EQ(-EMEDIUMTYPE, vmdev_vm_restore(self->u.vm, va, n, NULL));
+	/* A device made again has another creation number: refused too. */
+	ASSERT_EQ(0, add_dev(&self->u, BASE + 0x80, &snap_map, &u3));
+	EXPECT_EQ(-EMEDIUMTYPE, vmdev_vm_restore(self->u.vm, va, n, NULL));
+	vmdev_regdev_free(u3);
+	m = vmdev_vm_save(self->u.vm, vb, sizeof(vb), NULL);
+	ASSERT_EQ(before, m);
+	EXPECT_EQ(0, memcmp(keep, vb, m));
+	/*
+	 * The last device's blob corrupted, the vm blob resealed: refused
+	 * before the first device is touched.
+	 */
+	ASSERT_EQ(0, vmdev_regdev_reg_write(self->k.rd, SN_RO, 0x9999));
+	before = vmdev_vm_save(self->k.vm, keep, sizeof(keep), NULL);
+	ASSERT_LT(0, before);
+	va[n - 20] ^= 1;
+	vmdev_snap_seal(va, n);
+	EXPECT_EQ(-EBADMSG, vmdev_vm_restore(self->k.vm, va, n, NULL));
+	m = vmdev_vm_save(self->k.vm, vb, sizeof(vb), NULL);
+	ASSERT_EQ(before, m);
+	EXPECT_EQ(0, memcmp(keep, vb, m));
+	vmdev_regdev_free(k2);
+	vmdev_regdev_free(k3);
+	vmdev_regdev_free(u2);
+}
+
 TEST_HARNESS_MAIN

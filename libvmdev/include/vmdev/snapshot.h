@@ -44,6 +44,24 @@ VMDEV_API int vmdev_regdev_restore(struct vmdev_regdev *rd, const void *blob,
 				   size_t len,
 				   const struct vmdev_snapshot_opts *opts);
 
+/*
+ * Every register device of vm at once: a context blob (snapshot.rst) with
+ * one section per device, keyed by the device's creation number in the
+ * vm (1 for the first vmdev_regdev_new() that succeeded, 2 for the next,
+ * in both modes). vmdev_vm_save() returns as vmdev_regdev_save() does
+ * (buf NULL: the bound for the devices now), -E2BIG over
+ * VMDEV_SNAPSHOT_MAX; each device is saved atomically, the set of them is
+ * one instant of the vm only with its vCPUs paused. vmdev_vm_restore()
+ * needs the same creation numbers and maps (-EMEDIUMTYPE otherwise),
+ * validates every device's blob, then applies them one by one; errors as
+ * vmdev_regdev_restore(), nothing changed on error.
+ */
+VMDEV_API int vmdev_vm_save(struct vmdev_vm *vm, void *buf, size_t len,
+			    const struct vmdev_snapshot_opts *opts);
+VMDEV_API int vmdev_vm_restore(struct vmdev_vm *vm, const void *blob,
+			       size_t len,
+			       const struct vmdev_snapshot_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif
