@@ -126,12 +126,34 @@ static long decode_reg(const struct vmdev_reg *r, const u8 *p, size_t left,
 	return (long)size;
 }
 
+/*
+ * The clock, read once and only for a device with counters (the only
+ * registers whose t0 means anything): it can be slow to read (an
+ * emulated HPET), and restores of many devices read it for each.
+ */
+static u64 clock_for(const struct vmdev_rdev *dev, u64 *now, bool *read)
+{
+	u32 i;
+
+	if (*read)
+		return *now;
+	*read = true;
+	for (i = 0; i < dev->nr_regs; i++) {
+		if (dev->regs[i].type == VMDEV_REG_COUNTER) {
+			*now = vmdev_now_ns();
+			break;
+		}
+	}
+	return *now;
+}
+
 /* REGS into scratch[0..nr_regs), exactly filling the section. */
 static int decode_regs(const struct vmdev_rdev *dev, const struct snap_sec *sec,
 		       struct vmdev_rdev_reg_state *st)
 {
 	size_t pos = 0;
-	u64 now = vmdev_now_ns();
+	u64 now = 0;
+	bool read = false;
 	u32 i;
 
 	for (i = 0; i < dev->nr_regs; i++) {
@@ -140,7 +162,7 @@ static int decode_regs(const struct vmdev_rdev *dev, const struct snap_sec *sec,
 
 		if (n < 0)
 			return (int)n;
-		st[i].t0 = now;
+		st[i].t0 = clock_for(dev, &now, &read);
 		st[i].slot = dev->st[i].slot;
 		pos += n;
 	}
@@ -247,7 +269,8 @@ int vmdev_rdev_restore(struct vmdev_rdev *dev, const void *blob, size_t len,
 {
 	const struct vmdev_rdev_reg_state *src = scratch;
 	struct vmdev_rdev_op op;
-	u64 now;
+	u64 now = 0;
+	bool read = false;
 	u32 i;
 	int ret;
 
@@ -257,12 +280,11 @@ int vmdev_rdev_restore(struct vmdev_rdev *dev, const void *blob, size_t len,
 		return ret;
 	vmdev_lock(&dev->lock);
 	vmdev_rdev_op_begin(dev, &op);
-	now = vmdev_now_ns();
 	for (i = 0; i < dev->nr_regs; i++) {
 		struct vmdev_rdev_reg_state *st = &dev->st[i];
 
 		st->value = src[i].value;
-		st->t0 = now;
+		st->t0 = clock_for(dev, &now, &read);
 		st->overflow = src[i].overflow;
 		st->head = 0;
 		st->count = src[i].count;

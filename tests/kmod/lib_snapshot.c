@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -347,6 +348,99 @@ TEST_F(cross, whole_vm_both_ways)
 	vmdev_regdev_free(k2);
 	vmdev_regdev_free(k3);
 	vmdev_regdev_free(u2);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+#define SCALE_N		1000
+#define SCALE_BASE	0x1000
+
+/* A vm of mode with SCALE_N devices; ms taken to create them, or -1. */
+static double scale_vm(int kvm, enum vmdev_vm_mode mode, struct side *s,
+		       struct vmdev_regdev **rds)
+{
+	VMDEV_OPTS(vmdev_vm_opts, vo, .mode = mode);
+	double t0;
+	unsigned int i;
+
+	s->vm_fd = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (s->vm_fd < 0 || vmdev_vm_new(s->vm_fd, &vo, &s->vm))
+		return -1;
+	t0 = now_ms();
+	for (i = 0; i < SCALE_N; i++) {
+		if (add_dev(s, SCALE_BASE + i * SN_WINDOW, &snap_map, &rds[i]))
+			return -1;
+	}
+	return now_ms() - t0;
+}
+
+static void scale_free(struct side *s, struct vmdev_regdev **rds)
+{
+	unsigned int i;
+
+	for (i = 0; i < SCALE_N; i++)
+		vmdev_regdev_free(rds[i]);
+	vmdev_vm_free(s->vm);
+	close(s->vm_fd);
+}
+
+/*
+ * vmdev_vm_save() of 1000 devices restored into a vm of the other mode,
+ * to the same bytes, each way. Logged: creating the devices, saving and
+ * restoring, per mode, in one boot.
+ */
+TEST_F(cross, vm_of_1000_devices)
+{
+	static struct vmdev_regdev *kr[SCALE_N], *ur[SCALE_N];
+	struct side k = { .vm_fd = -1 }, u = { .vm_fd = -1 };
+	double ck, cu, sk, su, rk, ru, t0;
+	uint8_t *a, *b;
+	int need, n, m;
+
+	if (_metadata->skip)
+		return;
+	ck = scale_vm(self->kvm, VMDEV_VM_KERNEL, &k, kr);
+	cu = scale_vm(self->kvm, VMDEV_VM_USER, &u, ur);
+	ASSERT_LE(0, ck);
+	ASSERT_LE(0, cu);
+	need = vmdev_vm_save(k.vm, NULL, 0, NULL);
+	ASSERT_LT(0, need);
+	ASSERT_EQ(need, vmdev_vm_save(u.vm, NULL, 0, NULL));
+	a = malloc(need);
+	b = malloc(need);
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(0, vmdev_regdev_reg_write(kr[SCALE_N - 1], SN_RO, 0x99));
+	t0 = now_ms();
+	n = vmdev_vm_save(k.vm, a, need, NULL);
+	sk = now_ms() - t0;
+	ASSERT_LT(0, n);
+	t0 = now_ms();
+	ASSERT_EQ(0, vmdev_vm_restore(u.vm, a, n, NULL));
+	ru = now_ms() - t0;
+	t0 = now_ms();
+	m = vmdev_vm_save(u.vm, b, need, NULL);
+	su = now_ms() - t0;
+	ASSERT_EQ(n, m);
+	EXPECT_EQ(0, memcmp(a, b, n));
+	t0 = now_ms();
+	ASSERT_EQ(0, vmdev_vm_restore(k.vm, b, m, NULL));
+	rk = now_ms() - t0;
+	TH_LOG("%u devices, blob %d bytes: kernel mode: created in %.1f ms, "
+	       "saved in %.1f (%.3f), restored in %.1f (%.3f); user mode: "
+	       "created in %.1f ms, saved in %.1f (%.3f), restored in %.1f "
+	       "(%.3f)", SCALE_N, n, ck, sk, sk / ck, rk, rk / ck, cu, su,
+	       su / cu, ru, ru / cu);
+	free(a);
+	free(b);
+	scale_free(&k, kr);
+	scale_free(&u, ur);
 }
 
 TEST_HARNESS_MAIN
