@@ -100,12 +100,20 @@ int vmdev_vm_save(struct vmdev_vm *vm, void *buf, size_t len,
 	return ret;
 }
 
-static struct vmdev_regdev *find(struct vmdev_vm *vm, uint32_t id)
+/*
+ * The device of creation number id, searched from *at: sections come by
+ * ascending id and the list is in creation order, so a restore walks
+ * the list once.
+ */
+static struct vmdev_regdev *find(struct vmdev_vm *vm, uint32_t id,
+				 struct vmdev_regdev **at)
 {
-	struct vmdev_regdev *rd;
+	struct vmdev_regdev *rd = *at && (*at)->snap_id <= id ? *at :
+				  vm->snap_devs;
 
-	for (rd = vm->snap_devs; rd && rd->snap_id != id; rd = rd->snap_next)
+	for (; rd && rd->snap_id != id; rd = rd->snap_next)
 		;
+	*at = rd;
 	return rd;
 }
 
@@ -114,14 +122,14 @@ static int vm_restore(struct vmdev_vm *vm, const void *blob, size_t len,
 		      bool check)
 {
 	size_t pos = VMDEV_SNAP_HDR_SIZE, dlen;
-	struct vmdev_regdev *rd;
+	struct vmdev_regdev *rd, *at = NULL;
 	const void *dblob;
 	uint32_t id;
 	int ret;
 
 	while ((ret = vmdev_snap_ctx_next(blob, len, &pos, &id, &dblob,
 					  &dlen)) > 0) {
-		rd = find(vm, id);
+		rd = find(vm, id, &at);
 		if (!rd)
 			return vmdev_err(EMEDIUMTYPE);
 		ret = vmdev_snap_restore_one(rd, dblob, dlen, check);
