@@ -35,6 +35,10 @@ static const vmdev_ioctl_fn vmdev_ioctls[] = {
 	[_IOC_NR(VMDEV_NOTIFYFD)] = vmdev_ioctl_notifyfd,
 	[_IOC_NR(VMDEV_KVM_ATTACH)] = vmdev_ioctl_kvm_attach,
 	[_IOC_NR(VMDEV_GET_LEVEL)] = vmdev_ioctl_get_level,
+	[_IOC_NR(VMDEV_SAVE_DEVICE)] = vmdev_ioctl_save_device,
+	[_IOC_NR(VMDEV_RESTORE_DEVICE)] = vmdev_ioctl_restore_device,
+	[_IOC_NR(VMDEV_SAVE_CONTEXT)] = vmdev_ioctl_save_context,
+	[_IOC_NR(VMDEV_RESTORE_CONTEXT)] = vmdev_ioctl_restore_context,
 	[_IOC_NR(VMDEV_BATCH)] = vmdev_ioctl_batch,
 };
 

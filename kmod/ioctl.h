@@ -43,4 +43,10 @@ long vmdev_ioctl_kvm_attach(struct vmdev_ctx *ctx, void __user *uarg);
 long vmdev_ioctl_get_level(struct vmdev_ctx *ctx, void __user *uarg);
 long vmdev_ioctl_batch(struct vmdev_ctx *ctx, void __user *uarg);
 
+/* snapshot.c */
+long vmdev_ioctl_save_device(struct vmdev_ctx *ctx, void __user *uarg);
+long vmdev_ioctl_restore_device(struct vmdev_ctx *ctx, void __user *uarg);
+long vmdev_ioctl_save_context(struct vmdev_ctx *ctx, void __user *uarg);
+long vmdev_ioctl_restore_context(struct vmdev_ctx *ctx, void __user *uarg);
+
 #endif /* VMDEV_IOCTL_H */

@@ -5,7 +5,7 @@
 # A second, sanitized (ASan + UBSan) static build links the host tests.
 
 LIB_MAJOR	:= 0
-LIB_VERSION	:= 0.1.0
+LIB_VERSION	:= 0.2.0
 LIB_SRCS	:= $(sort $(wildcard libvmdev/*.c libvmdev/core/*.c libvmdev/devices/*.c))
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(O)/lib/%.o)
 LIB_SAN_OBJS	:= $(LIB_SRCS:%.c=$(O)/san/%.o)

@@ -300,6 +300,7 @@ int vmdev_regdev_new(struct vmdev_vm *vm, const struct vmdev_resources *res,
 			regdev_release(rd);
 		return vmdev_err(-ret);
 	}
+	vmdev_snap_track(rd);
 	*out = rd;
 	return 0;
 }
@@ -329,6 +330,7 @@ void vmdev_regdev_free(struct vmdev_regdev *rd)
 {
 	if (!rd)
 		return;
+	vmdev_snap_untrack(rd);
 	pthread_mutex_lock(&rd->lock);
 	vmdev_doorbell_unbind_all(rd);
 	vmdev_notify_unbind_all(rd);

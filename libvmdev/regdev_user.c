@@ -98,6 +98,12 @@ static void deliver_locked(struct vmdev_regdev *rd,
 	vmdev_rcu_read_unlock();
 }
 
+void vmdev_regdev_user_deliver(struct vmdev_regdev *rd,
+			       const struct vmdev_rdev_events *ev)
+{
+	deliver_locked(rd, ev);
+}
+
 static int user_create(struct vmdev_regdev *rd,
 		       const struct vmdev_rdev_desc *desc,
 		       const struct vmdev_range *ranges, uint32_t nr_ranges)

@@ -98,6 +98,9 @@ struct vmdev_vm {
 	uint32_t nr_ranges;
 	/* Doorbells of every device, sorted; read under RCU (doorbell.c). */
 	struct doorbell_table *doorbells;
+	/* Register devices by creation, under lock (snapshot_vm.c). */
+	struct vmdev_regdev *snap_devs;
+	uint32_t snap_next_id;
 };
 
 void vmdev_vm_get(struct vmdev_vm *vm);
@@ -165,7 +168,16 @@ struct vmdev_regdev {
 	struct doorbell *doorbells;	/* this device's, linked by next */
 	struct doorbell *retired;	/* removed at teardown, freed last */
 	struct doorbell_table *retired_table;	/* likewise */
+	/* Snapshot key (creation order in the vm) and list, snapshot_vm.c. */
+	uint32_t snap_id;
+	struct vmdev_regdev *snap_next;
 };
+
+/* ---- Snapshot bookkeeping (snapshot_vm.c) ------------------------------- */
+
+/* A register device joins or leaves its vm's list of saved devices. */
+void vmdev_snap_track(struct vmdev_regdev *rd);
+void vmdev_snap_untrack(struct vmdev_regdev *rd);
 
 /* ---- User backend helpers (regdev_user.c) ------------------------------ */
 
@@ -175,6 +187,10 @@ struct vmdev_regdev {
  */
 void vmdev_regdev_user_apply(struct vmdev_regdev *rd, uint32_t reg,
 			     uint64_t value);
+
+/* Deliver what a VMM-side call on the core reported (snapshot.c). */
+void vmdev_regdev_user_deliver(struct vmdev_regdev *rd,
+			       const struct vmdev_rdev_events *ev);
 
 /* ---- Doorbells (doorbell.c) --------------------------------------------- */
 

@@ -65,6 +65,10 @@ enum fz_ioc {
 	FZ_NOTIFYFD,
 	FZ_KVM_ATTACH,
 	FZ_GET_LEVEL,
+	FZ_SAVE_DEVICE,
+	FZ_RESTORE_DEVICE,
+	FZ_SAVE_CONTEXT,
+	FZ_RESTORE_CONTEXT,
 	FZ_BATCH,
 	FZ_UNKNOWN,		/* numbers and types no command has */
 	FZ_NR_IOC
@@ -343,6 +347,7 @@ void fz_op_ioeventfd(struct fz_thread *t);
 void fz_op_notifyfd(struct fz_thread *t);
 void fz_op_kvm_attach(struct fz_thread *t);
 void fz_op_level(struct fz_thread *t);
+void fz_op_snapshot(struct fz_thread *t);
 void fz_op_dev_batch(struct fz_thread *t);
 void fz_op_run(struct fz_thread *t);
 void fz_op_efd_signal(struct fz_thread *t);

@@ -170,6 +170,7 @@ void fz_op_random(struct fz_thread *t)
 		{ fz_op_notifyfd, "NOTIFYFD", 5000 },
 		{ fz_op_kvm_attach, "KVM_ATTACH", 600 },
 		{ fz_op_level, "GET_LEVEL", 2000 },
+		{ fz_op_snapshot, "SAVE/RESTORE", 4000 },
 		{ fz_op_dev_batch, "BATCH", 1000 },
 		{ fz_op_unknown, "unknown command", 2000 },
 		{ fz_op_version, "GET_API_VERSION", 1000 },

@@ -31,6 +31,7 @@ PIN(struct vmdev_ioeventfd, 32);
 PIN(struct vmdev_notifyfd, 24);
 PIN(struct vmdev_kvm_attach, 16);
 PIN(struct vmdev_level, 32);
+PIN(struct vmdev_snapshot, 24);
 PIN(struct vmdev_batch, 16);
 
 TEST(reg_has_no_implicit_padding)
@@ -52,6 +53,7 @@ TEST(size_field_first)
 	ASSERT_EQ(0UL, offsetof(struct vmdev_fifo_io, size));
 	ASSERT_EQ(0UL, offsetof(struct vmdev_kvm_attach, size));
 	ASSERT_EQ(0UL, offsetof(struct vmdev_level, size));
+	ASSERT_EQ(0UL, offsetof(struct vmdev_snapshot, size));
 	ASSERT_EQ(0UL, offsetof(struct vmdev_batch, size));
 }
 
@@ -64,6 +66,9 @@ TEST(ioctl_numbers_stable)
 	ASSERT_EQ(0x15U, _IOC_NR(VMDEV_GET_LEVEL));
 	ASSERT_EQ(0x1aU, _IOC_NR(VMDEV_BATCH));
 	ASSERT_EQ(8UL, offsetof(struct vmdev_level, addr));
+	ASSERT_EQ(0x16U, _IOC_NR(VMDEV_SAVE_DEVICE));
+	ASSERT_EQ(0x19U, _IOC_NR(VMDEV_RESTORE_CONTEXT));
+	ASSERT_EQ(20UL, offsetof(struct vmdev_snapshot, flags));
 	ASSERT_EQ(VMDEV_IOC_MAGIC, (int)_IOC_TYPE(VMDEV_ACCESS_BATCH));
 }
 
@@ -79,7 +84,9 @@ TEST(ioctl_type_is_vmdevs_own)
 		VMDEV_RESET_DEVICE, VMDEV_ACCESS, VMDEV_ACCESS_BATCH,
 		VMDEV_REG_READ, VMDEV_REG_WRITE, VMDEV_FIFO_IO, VMDEV_GET_STATS,
 		VMDEV_RUN, VMDEV_IRQFD, VMDEV_IOEVENTFD, VMDEV_NOTIFYFD,
-		VMDEV_KVM_ATTACH, VMDEV_GET_LEVEL, VMDEV_BATCH,
+		VMDEV_KVM_ATTACH, VMDEV_GET_LEVEL, VMDEV_SAVE_DEVICE,
+		VMDEV_RESTORE_DEVICE, VMDEV_SAVE_CONTEXT, VMDEV_RESTORE_CONTEXT,
+		VMDEV_BATCH,
 	};
 	size_t i, j;
 

@@ -354,6 +354,28 @@ struct vmdev_level {
 };
 
 /*
+ * Snapshots (Documentation/snapshot.rst): one register device's whole
+ * state (VMDEV_SAVE_DEVICE, VMDEV_RESTORE_DEVICE), or every register
+ * device of the context at once (VMDEV_SAVE_CONTEXT,
+ * VMDEV_RESTORE_CONTEXT, id 0), as a versioned blob that libvmdev's user
+ * mode writes and reads byte for byte the same. A save writes back in
+ * len the bytes written, or the bytes needed when buf is 0 (and returns
+ * 0) or len was too small (and fails with ENOSPC).
+ */
+#define VMDEV_SNAPSHOT_MAX	(64U << 20)	/* largest blob, bytes */
+
+struct vmdev_snapshot {
+	__u32 size;
+	__u32 id;		/* device; 0 for the context */
+	__u64 buf;		/* pointer to the blob; save: 0 asks the size */
+	__u32 len;		/* bytes at buf (save, out: see below) */
+	__u32 flags;		/* VMDEV_SNAPSHOT_F_* */
+};
+
+/* Restore only: validate the blob against the device(s), change nothing. */
+#define VMDEV_SNAPSHOT_F_CHECK	(1U << 0)
+
+/*
  * A batch of device changes (VMDEV_BATCH): between BEGIN and END the
  * context's devices come and go on its own bus at once, as always, but
  * KVM's bus is left as it is; END moves the level 3 windows in one
@@ -389,6 +411,10 @@ struct vmdev_batch {
 #define VMDEV_NOTIFYFD		_IOW(VMDEV_IOC_MAGIC, 0x13, struct vmdev_notifyfd)
 #define VMDEV_KVM_ATTACH	_IOW(VMDEV_IOC_MAGIC, 0x14, struct vmdev_kvm_attach)
 #define VMDEV_GET_LEVEL		_IOWR(VMDEV_IOC_MAGIC, 0x15, struct vmdev_level)
+#define VMDEV_SAVE_DEVICE	_IOWR(VMDEV_IOC_MAGIC, 0x16, struct vmdev_snapshot)
+#define VMDEV_RESTORE_DEVICE	_IOW(VMDEV_IOC_MAGIC, 0x17, struct vmdev_snapshot)
+#define VMDEV_SAVE_CONTEXT	_IOWR(VMDEV_IOC_MAGIC, 0x18, struct vmdev_snapshot)
+#define VMDEV_RESTORE_CONTEXT	_IOW(VMDEV_IOC_MAGIC, 0x19, struct vmdev_snapshot)
 #define VMDEV_BATCH		_IOW(VMDEV_IOC_MAGIC, 0x1a, struct vmdev_batch)
 
 #endif /* _UAPI_LINUX_VMDEV_H */
