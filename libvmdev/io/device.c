@@ -8,7 +8,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include "device.h"
-#include "internal.h"
+#include "base/internal.h"
 
 struct vmdev_device {
 	atomic_ulong refs;

@@ -18,7 +18,7 @@
 
 #include <stdbool.h>
 #include <vmdev/allocator.h>
-#include "avl.h"
+#include "base/avl.h"
 
 struct interval_alloc {
 	struct avl_tree free;	/* free runs, augmented */

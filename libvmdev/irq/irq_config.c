@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "irq_internal.h"
 
 /* Copy the fields the caller's struct holds; the rest reads as zero. */

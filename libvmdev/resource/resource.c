@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 #include <vmdev/resource.h>
-#include "internal.h"
+#include "base/internal.h"
 #include "resource_internal.h"
 
 struct vmdev_resources {

@@ -9,7 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include "bus.h"
-#include "rcu.h"
+#include "base/rcu.h"
 
 struct vmdev_io_manager {
 	/*

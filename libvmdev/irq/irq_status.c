@@ -16,7 +16,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "irq_internal.h"
 
 struct vmdev_irq_status {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include "alloc_internal.h"
 #include "interval_alloc.h"
-#include "internal.h"
+#include "base/internal.h"
 
 struct vmdev_id_allocator {
 	struct interval_alloc ia;

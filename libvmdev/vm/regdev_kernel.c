@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "vm_internal.h"
 
 _Static_assert(sizeof(((struct vmdev_create_device *)0)->name) ==

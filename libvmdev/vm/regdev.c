@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "vm_internal.h"
 
 /* Element values move as the low bytes of a u64, as the core takes them. */

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 #include "device.h"
-#include "internal.h"
+#include "base/internal.h"
 #include "io_manager.h"
 
 int vmdev_io_manager_new(const struct vmdev_io_manager_opts *opts,

@@ -16,7 +16,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "irq_internal.h"
 
 #define IRQ_GROUP_FLAGS	(VMDEV_IRQ_GROUP_LEVEL | VMDEV_IRQ_GROUP_DIRECT)

@@ -7,7 +7,7 @@
  * is DIRECT for level lines) or the library (the group's own assert and
  * clear, and its resampler).
  */
-#include "internal.h"
+#include "base/internal.h"
 #include "vm_internal.h"
 
 static int check_bind(struct vmdev_regdev *rd, uint32_t line,

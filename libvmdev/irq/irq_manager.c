@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "irq_internal.h"
 
 #define IRQ_MGR_FLAGS	(VMDEV_IRQ_MGR_NO_DEFAULT_ROUTES |		\

@@ -8,7 +8,7 @@
  * dropping the device, with no shared counter written per access.
  */
 #include "device.h"
-#include "internal.h"
+#include "base/internal.h"
 #include "io_manager.h"
 
 static size_t max_len(enum vmdev_space space)

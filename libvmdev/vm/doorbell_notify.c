@@ -9,7 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "vm_internal.h"
 
 static int check_reg(const struct vmdev_regdev *rd, uint32_t reg)

@@ -13,9 +13,9 @@
  */
 #include <stdlib.h>
 #include "device.h"
-#include "internal.h"
+#include "base/internal.h"
 #include "io_manager.h"
-#include "range_set.h"
+#include "base/range_set.h"
 
 struct vmdev_io_txn {
 	struct vmdev_io_manager *mgr;

@@ -21,7 +21,7 @@
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "vm_internal.h"
 
 struct vmdev_vcpu {

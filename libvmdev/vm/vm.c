@@ -13,8 +13,8 @@
 #include <linux/kvm.h>
 #include <linux/vmdev.h>
 
-#include "internal.h"
-#include "irq_internal.h"
+#include "base/internal.h"
+#include "irq/irq_internal.h"
 #include "vm_internal.h"
 
 #define VMDEV_NODE	"/dev/vmdev"

@@ -21,7 +21,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "irq_internal.h"
 
 #define RESAMPLE_BATCH	32

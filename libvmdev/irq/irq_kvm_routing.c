@@ -11,7 +11,7 @@
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "irq_kvm.h"
 
 /* x86: GSI 0-15 reach both PICs and the IOAPIC, 16-23 the IOAPIC. */

@@ -9,7 +9,7 @@
 #include <sys/ioctl.h>
 #include <linux/vmdev.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "vm_internal.h"
 
 /*

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include "alloc_internal.h"
 #include "interval_alloc.h"
-#include "internal.h"
+#include "base/internal.h"
 #include "resource_internal.h"
 
 struct vmdev_addr_allocator {

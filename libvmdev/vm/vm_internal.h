@@ -19,7 +19,7 @@
 #include <vmdev/vcpu.h>
 #include <vmdev/vm.h>
 
-#include "rcu.h"
+#include "base/rcu.h"
 #include "regdev.h"
 
 struct doorbell;

@@ -13,7 +13,7 @@
  */
 #include <sys/eventfd.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "vm_internal.h"
 
 static void count(_Atomic uint64_t *c, uint64_t n)

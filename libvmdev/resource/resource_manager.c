@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include "alloc_internal.h"
 #include "interval_alloc.h"
-#include "internal.h"
+#include "base/internal.h"
 #include "resource_internal.h"
 
 enum space_id {

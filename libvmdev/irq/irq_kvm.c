@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "irq_kvm.h"
 
 static int kvm_irqfd(struct vmdev_irq_group *grp, uint32_t vector,

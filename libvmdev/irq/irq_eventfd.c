@@ -6,7 +6,7 @@
  * writes a level line's resample eventfd to stand for its EOI. Masking,
  * pending state, levels and resampling are the generic group logic's.
  */
-#include "internal.h"
+#include "base/internal.h"
 #include "irq_internal.h"
 
 /* No hardware limit: the whole 32-bit GSI space. */
