@@ -21,13 +21,13 @@
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 
-#include "../../tools/vmdev-vmm/virtq.c"
-#include "../../tools/vmdev-vmm/virtio_mmio.c"
-#include "../../tools/vmdev-vmm/virtio_mmio_io.c"
-#include "../../tools/vmdev-vmm/blk.c"
-#include "../../tools/vmdev-vmm/rng.c"
-#include "../../tools/vmdev-vmm/devmgr.c"
-#include "../../tools/vmdev-vmm/devmgr_acpi.c"
+#include "../../../tools/vmdev-vmm/virtq.c"
+#include "../../../tools/vmdev-vmm/virtio_mmio.c"
+#include "../../../tools/vmdev-vmm/virtio_mmio_io.c"
+#include "../../../tools/vmdev-vmm/blk.c"
+#include "../../../tools/vmdev-vmm/rng.c"
+#include "../../../tools/vmdev-vmm/devmgr.c"
+#include "../../../tools/vmdev-vmm/devmgr_acpi.c"
 
 /* Guest physical layout of the fake guest. */
 #define VT_RAM_SIZE	0x100000ULL	/* 1 MiB */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <vmdev/allocator.h>
 #include "kselftest_harness.h"
-#include "test_util.h"
+#include "../test_util.h"
 
 static const struct vmdev_addr_window mmio = { 0xd0000000, 0x100000 };
 

@@ -17,7 +17,7 @@
 #include "irq_test.h"
 #include "irq_kvm_vm.h"
 #include "irq_ioctl_hook.h"
-#include "failmalloc.h"
+#include "../failmalloc.h"
 
 #define MSI_ADDR	0xfee00000U	/* APIC ID 0, physical */
 

@@ -4,4 +4,4 @@
  * host's /dev/kvm, under ASan (user mode; kernel mode skips without
  * vmdev.ko).
  */
-#include "../kmod/lib_hotplug.c"
+#include "../../kmod/lib_hotplug.c"

@@ -19,7 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "virtio_test.h"
-#include "../guest/no_kvm.h"
+#include "../../guest/no_kvm.h"
 
 #define BASE0		DEVMGR_MMIO_BASE
 #define BASE1		(DEVMGR_MMIO_BASE + DEVMGR_WINDOW_ALIGN)

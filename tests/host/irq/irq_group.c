@@ -11,7 +11,7 @@
 #include <sys/resource.h>
 #include <vmdev/interrupt.h>
 #include "kselftest_harness.h"
-#include "failmalloc.h"
+#include "../failmalloc.h"
 #include "irq_test.h"
 
 static struct vmdev_irq_group *const no_group =

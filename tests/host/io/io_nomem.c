@@ -7,7 +7,7 @@
  */
 #include "kselftest_harness.h"
 #include "io_common.h"
-#include "failmalloc.h"
+#include "../failmalloc.h"
 
 /*
  * Run prepare then op with op's nth allocation failing, n = 0, 1, ...

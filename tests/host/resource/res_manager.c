@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <vmdev/allocator.h>
 #include "kselftest_harness.h"
-#include "failmalloc.h"
-#include "test_util.h"
+#include "../failmalloc.h"
+#include "../test_util.h"
 
 #define MMIO_LO		0xd0000000ULL
 #define MMIO_HI		0xe0000000ULL

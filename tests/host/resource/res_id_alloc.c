@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <vmdev/allocator.h>
 #include "kselftest_harness.h"
-#include "failmalloc.h"
-#include "test_util.h"
+#include "../failmalloc.h"
+#include "../test_util.h"
 
 #define FIRST	32U
 #define LAST	63U

@@ -3,4 +3,4 @@
  * The hotplug race of tests/kmod/lib_race_hotplug.c on this host's
  * /dev/kvm, under ASan (user mode; kernel mode skips without vmdev.ko).
  */
-#include "../kmod/lib_race_hotplug.c"
+#include "../../kmod/lib_race_hotplug.c"

@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <vmdev/allocator.h>
 #include "kselftest_harness.h"
-#include "failmalloc.h"
-#include "test_util.h"
+#include "../failmalloc.h"
+#include "../test_util.h"
 
 #define BASE	0x10000ULL
 #define SIZE	0x10000ULL

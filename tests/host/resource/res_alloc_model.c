@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <vmdev/allocator.h>
 #include "kselftest_harness.h"
-#include "test_util.h"
+#include "../test_util.h"
 
 #define SPACE	2048ULL		/* values in every space tested */
 #define STEPS	50000

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <unistd.h>
 #include <vmdev/interrupt.h>
-#include "test_util.h"
+#include "../test_util.h"
 
 /* How long a test waits for something that must not happen. */
 #define IRQ_QUIET_MS	200

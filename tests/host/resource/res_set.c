@@ -7,8 +7,8 @@
 #include <string.h>
 #include <vmdev/resource.h>
 #include "kselftest_harness.h"
-#include "failmalloc.h"
-#include "test_util.h"
+#include "../failmalloc.h"
+#include "../test_util.h"
 
 static struct vmdev_resource range(uint32_t type, uint64_t base, uint64_t size)
 {

@@ -4,4 +4,4 @@
  * /dev/kvm: user mode runs, kernel mode skips (no vmdev.ko here). One
  * source, built for the host with the sanitizers and for the test VM.
  */
-#include "../kmod/lib_access.c"
+#include "../../kmod/lib_access.c"

@@ -25,7 +25,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "../guest/no_kvm.h"
+#include "../../guest/no_kvm.h"
 
 #define KVM_VM_MEM_SIZE		0x10000
 #define GUEST_CODE		0x3000
