@@ -3,6 +3,7 @@
  * Lazy urcu-memb reader registration: a thread registers at its first
  * read-side critical section in the library and unregisters when it
  * exits, through the destructor of a pthread key it holds a value in.
+ * And deferred frees that are safe from inside a reader.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -49,4 +50,14 @@ int vmdev_rcu_register(void)
 		return -ENOMEM;
 	urcu_memb_register_thread();
 	return 0;
+}
+
+void vmdev_rcu_defer(struct rcu_head *head, void (*fn)(struct rcu_head *))
+{
+	if (vmdev_in_rcu_reader()) {
+		urcu_memb_call_rcu(head, fn);
+		return;
+	}
+	urcu_memb_synchronize_rcu();
+	fn(head);
 }

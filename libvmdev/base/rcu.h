@@ -20,6 +20,8 @@
 #ifndef VMDEV_RCU_H
 #define VMDEV_RCU_H
 
+#include <stdbool.h>
+
 #define _LGPL_SOURCE
 #include <urcu/urcu-memb.h>
 
@@ -49,5 +51,22 @@ static inline void vmdev_rcu_read_unlock(void)
 {
 	urcu_memb_read_unlock();
 }
+
+/*
+ * True when the caller runs inside an RCU read-side critical section
+ * (a device callback): waiting for a grace period there would wait for
+ * itself.
+ */
+static inline bool vmdev_in_rcu_reader(void)
+{
+	return urcu_memb_read_ongoing();
+}
+
+/*
+ * Run fn(head) once no RCU reader can still see what it frees: after a
+ * grace period, at once, or, from a reader, later on liburcu's call_rcu
+ * thread.
+ */
+void vmdev_rcu_defer(struct rcu_head *head, void (*fn)(struct rcu_head *));
 
 #endif /* VMDEV_RCU_H */

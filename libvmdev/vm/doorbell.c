@@ -398,9 +398,3 @@ void vmdev_doorbell_release_all(struct vmdev_regdev *rd)
 		free(db);
 	}
 }
-
-void vmdev_doorbell_table_free(struct vmdev_vm *vm)
-{
-	free(vm->doorbells);
-	vm->doorbells = NULL;
-}

@@ -149,7 +149,8 @@ static void vm_destroy(struct vmdev_vm *vm)
 		vmdev_irq_manager_put(vm->irqs);
 	if (vm->ctx_fd >= 0)
 		close(vm->ctx_fd);
-	vmdev_doorbell_table_free(vm);
+	/* The last doorbell table: one allocation (doorbell.c), unshared. */
+	free(vm->doorbells);
 	pthread_mutex_destroy(&vm->lock);
 	free(vm);
 }
@@ -218,16 +219,6 @@ enum vmdev_vm_mode vmdev_vm_mode(const struct vmdev_vm *vm)
 struct vmdev_io_manager *vmdev_vm_io(const struct vmdev_vm *vm)
 {
 	return vm ? vm->io : NULL;
-}
-
-void vmdev_rcu_defer(struct rcu_head *head, void (*fn)(struct rcu_head *))
-{
-	if (vmdev_in_rcu_reader()) {
-		urcu_memb_call_rcu(head, fn);
-		return;
-	}
-	urcu_memb_synchronize_rcu();
-	fn(head);
 }
 
 void vmdev_vm_drain_deferred(struct vmdev_vm *vm)

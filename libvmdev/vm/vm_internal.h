@@ -96,7 +96,11 @@ struct vmdev_vm {
 	pthread_mutex_t lock;
 	uint32_t nr_devices;
 	uint32_t nr_ranges;
-	/* Doorbells of every device, sorted; read under RCU (doorbell.c). */
+	/*
+	 * Doorbells of every device, sorted; read under RCU (doorbell.c
+	 * builds and replaces it). One allocation, so the VM's teardown
+	 * frees the last one without calling up into doorbell.c.
+	 */
 	struct doorbell_table *doorbells;
 };
 
@@ -198,7 +202,6 @@ struct doorbell {
  */
 bool vmdev_doorbell_hit(struct vmdev_vm *vm, enum vmdev_space space,
 			uint64_t addr, uint32_t len, const void *data);
-void vmdev_doorbell_table_free(struct vmdev_vm *vm);
 
 /*
  * Teardown, in two steps. Unbind: every binding stops (module and KVM
@@ -240,23 +243,6 @@ static inline uint64_t vmdev_len_mask(uint32_t len)
 {
 	return len >= 8 ? ~0ULL : (1ULL << (8 * len)) - 1;
 }
-
-/*
- * True when the caller runs inside an RCU read-side critical section
- * (a device callback): waiting for a grace period there would wait for
- * itself.
- */
-static inline bool vmdev_in_rcu_reader(void)
-{
-	return urcu_memb_read_ongoing();
-}
-
-/*
- * Run fn(head) once no RCU reader can still see what it frees: after a
- * grace period, at once, or, from a reader, later on liburcu's call_rcu
- * thread.
- */
-void vmdev_rcu_defer(struct rcu_head *head, void (*fn)(struct rcu_head *));
 
 /*
  * Kernel mode, vCPU loop: the module has already declined this access
