@@ -21,50 +21,10 @@
 
 #define IRQ_GROUP_FLAGS	(VMDEV_IRQ_GROUP_LEVEL | VMDEV_IRQ_GROUP_DIRECT)
 
-int vmdev_irq_vec_signal(struct vmdev_irq_vec *vec)
-{
-	uint64_t one = 1;
-
-	if (write(vec->trigger_fd, &one, sizeof(one)) != sizeof(one))
-		return vmdev_err(errno);
-	return 0;
-}
-
-void vmdev_irq_fd_drain(int fd)
-{
-	uint64_t cnt;
-
-	/* Non-blocking: fails with EAGAIN once the counter is 0. */
-	if (fd >= 0)
-		while (read(fd, &cnt, sizeof(cnt)) == sizeof(cnt))
-			;
-}
-
-static bool group_enabled(const struct vmdev_irq_group *grp)
-{
-	return atomic_load_explicit(&grp->enabled, memory_order_acquire);
-}
-
 static bool group_drives_level(const struct vmdev_irq_group *grp)
 {
 	return vmdev_irq_group_is_level(grp) &&
 	       !(grp->flags & VMDEV_IRQ_GROUP_DIRECT);
-}
-
-void vmdev_irq_vec_resample(struct vmdev_irq_vec *vec)
-{
-	uint32_t st;
-
-	vmdev_irq_fd_drain(vec->resample_fd);
-	st = atomic_load(&vec->state);
-	/*
-	 * A clear racing with this check costs one spurious interrupt, which
-	 * the guest finds with nothing to do; its EOI then finds the line low.
-	 * A failed write (a counter nobody reads) has nobody to be told.
-	 */
-	if (group_enabled(vec->grp) && (st & IRQ_VEC_ASSERTED) &&
-	    !(st & IRQ_VEC_MASKED))
-		vmdev_irq_vec_signal(vec);
 }
 
 /* -EINVAL / -ENOENT for a bad handle or vector, else 0. */
@@ -240,7 +200,7 @@ static int group_do_enable(struct vmdev_irq_group *grp)
 	const struct vmdev_irq_backend *ops = grp->mgr->ops;
 	int err;
 
-	if (group_enabled(grp))
+	if (vmdev_irq_group_enabled(grp))
 		return vmdev_err(EALREADY);
 	group_forget_events(grp);
 	err = vmdev_irq_resampler_add(grp);
@@ -262,7 +222,7 @@ static int group_do_disable(struct vmdev_irq_group *grp)
 	const struct vmdev_irq_backend *ops = grp->mgr->ops;
 	int err;
 
-	if (!group_enabled(grp))
+	if (!vmdev_irq_group_enabled(grp))
 		return vmdev_err(EALREADY);
 	/* New triggers fail from here on; the backend then tears down. */
 	atomic_store_explicit(&grp->enabled, false, memory_order_release);
@@ -328,7 +288,7 @@ void vmdev_irq_group_free(struct vmdev_irq_group *grp)
 	 * closing them below detaches the irqfds all the same, and the
 	 * group's routes go with the next routing update.
 	 */
-	if (group_enabled(grp) && group_do_disable(grp)) {
+	if (vmdev_irq_group_enabled(grp) && group_do_disable(grp)) {
 		vmdev_irq_resampler_del(grp);
 		atomic_store(&grp->enabled, false);
 	}
@@ -362,7 +322,7 @@ int vmdev_irq_group_trigger(struct vmdev_irq_group *grp, uint32_t vector)
 		return err;
 	if (vmdev_irq_group_is_level(grp))
 		return vmdev_err(EOPNOTSUPP);
-	if (!group_enabled(grp))
+	if (!vmdev_irq_group_enabled(grp))
 		return vmdev_err(EBADFD);
 	if (vec_hold_if_masked(&grp->vec[vector]))
 		return 0;
@@ -389,7 +349,7 @@ int vmdev_irq_group_assert(struct vmdev_irq_group *grp, uint32_t vector)
 
 	if (err)
 		return err;
-	if (!group_enabled(grp))
+	if (!vmdev_irq_group_enabled(grp))
 		return vmdev_err(EBADFD);
 	vec = &grp->vec[vector];
 	old = atomic_fetch_or(&vec->state, IRQ_VEC_ASSERTED);
@@ -425,7 +385,7 @@ int vmdev_irq_group_pending(struct vmdev_irq_group *grp, uint32_t vector)
 	if (err)
 		return err;
 	st = atomic_load(&grp->vec[vector].state);
-	if (!group_enabled(grp) || !(st & IRQ_VEC_MASKED))
+	if (!vmdev_irq_group_enabled(grp) || !(st & IRQ_VEC_MASKED))
 		return 0;
 	if (st & IRQ_VEC_PENDING)
 		return 1;
@@ -448,7 +408,7 @@ static int vec_open(struct vmdev_irq_group *grp, struct vmdev_irq_vec *vec)
 	bool held = old & IRQ_VEC_PENDING ||
 		    (group_drives_level(grp) && old & IRQ_VEC_ASSERTED);
 
-	if (held && group_enabled(grp))
+	if (held && vmdev_irq_group_enabled(grp))
 		return vmdev_irq_vec_signal(vec);
 	return 0;
 }
@@ -461,7 +421,8 @@ static int group_do_mask(struct vmdev_irq_group *grp, uint32_t vector)
 	int err;
 
 	old = atomic_fetch_or(&vec->state, IRQ_VEC_MASKED);
-	if (old & IRQ_VEC_MASKED || !group_enabled(grp) || !ops->mask)
+	if (old & IRQ_VEC_MASKED || !vmdev_irq_group_enabled(grp) ||
+	    !ops->mask)
 		return 0;
 	err = ops->mask(grp, vector);
 	if (err)
@@ -477,7 +438,7 @@ static int group_do_unmask(struct vmdev_irq_group *grp, uint32_t vector)
 
 	if (!(atomic_load(&vec->state) & IRQ_VEC_MASKED))
 		return 0;
-	if (group_enabled(grp) && ops->unmask) {
+	if (vmdev_irq_group_enabled(grp) && ops->unmask) {
 		err = ops->unmask(grp, vector);
 		if (err)
 			return err;

@@ -101,7 +101,7 @@ void vmdev_irq_resampler_fini(struct vmdev_irq_manager *mgr);
 int vmdev_irq_resampler_add(struct vmdev_irq_group *grp);
 void vmdev_irq_resampler_del(struct vmdev_irq_group *grp);
 
-/* irq_group.c: raise a vector's eventfd once. */
+/* irq_vec.c: raise a vector's eventfd once. */
 int vmdev_irq_vec_signal(struct vmdev_irq_vec *vec);
 /* Discard what an eventfd holds. */
 void vmdev_irq_fd_drain(int fd);
@@ -116,6 +116,12 @@ static inline uint32_t vmdev_irq_vec_index(const struct vmdev_irq_vec *vec)
 static inline bool vmdev_irq_group_is_level(const struct vmdev_irq_group *grp)
 {
 	return grp->flags & VMDEV_IRQ_GROUP_LEVEL;
+}
+
+/* Read locklessly by the data path (acquire: pairs with the enable). */
+static inline bool vmdev_irq_group_enabled(const struct vmdev_irq_group *grp)
+{
+	return atomic_load_explicit(&grp->enabled, memory_order_acquire);
 }
 
 #endif /* VMDEV_IRQ_INTERNAL_H */
