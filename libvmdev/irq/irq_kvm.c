@@ -14,7 +14,7 @@
 #include <linux/kvm.h>
 
 #include "base/internal.h"
-#include "irq_kvm.h"
+#include "irq_kvm_routing.h"
 
 static int kvm_irqfd(struct vmdev_irq_group *grp, uint32_t vector,
 		     bool assign)

@@ -12,7 +12,7 @@
 #include <linux/kvm.h>
 
 #include "base/internal.h"
-#include "irq_kvm.h"
+#include "irq_kvm_routing.h"
 
 /* x86: GSI 0-15 reach both PICs and the IOAPIC, 16-23 the IOAPIC. */
 #define DEFAULT_IOAPIC_GSIS	24

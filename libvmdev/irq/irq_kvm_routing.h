@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
-/* The KVM interrupt backend's state, shared by irq_kvm*.c. */
-#ifndef VMDEV_IRQ_KVM_H
-#define VMDEV_IRQ_KVM_H
+/*
+ * The KVM interrupt backend's state and its GSI routing table: what the
+ * backend (irq_kvm.c) takes from the routing (irq_kvm_routing.c), which
+ * reads that state and nothing of the backend's code.
+ */
+#ifndef VMDEV_IRQ_KVM_ROUTING_H
+#define VMDEV_IRQ_KVM_ROUTING_H
 
 #include "irq_internal.h"
 
@@ -27,4 +31,4 @@ int vmdev_irq_kvm_route(struct vmdev_irq_manager *mgr);
 bool vmdev_irq_kvm_has_default_route(const struct vmdev_irq_manager *mgr,
 				     uint32_t gsi);
 
-#endif /* VMDEV_IRQ_KVM_H */
+#endif /* VMDEV_IRQ_KVM_ROUTING_H */
