@@ -19,10 +19,14 @@
  *   4. Cancel each sink's deferred signal (waiting for one that runs)
  *      and put the eventfd contexts; free.
  * A device's bindings are released before its core device is freed, so
- * no wakeup ever sees a freed device.
+ * no wakeup ever sees a freed device. The bind and unbind commands of
+ * every kind run through vmdev_bind_ioctl(), at the end of this file.
  */
+#include <linux/err.h>
 #include <linux/eventfd.h>
 #include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include "binding.h"
@@ -162,4 +166,69 @@ void vmdev_bindings_release(struct vmdev_device *dev)
 		if (nb)
 			vmdev_notifyfd_free(nb);
 	}
+}
+
+/* ---- The bind and unbind commands ---------------------------------- */
+
+static int bind_assign(struct vmdev_ctx *ctx, const struct vmdev_bind_ops *ops,
+		       const void *req, u32 id)
+{
+	struct vmdev_device *dev;
+	void *b;
+	int ret;
+
+	b = kzalloc(ops->size, GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return -ENOMEM;
+	ret = ops->take(b, req);
+	if (ret) {
+		kfree(b);
+		return ret;
+	}
+	ret = -ENOENT;
+	/* The mutex also keeps dev alive: a destroy takes it first. */
+	mutex_lock(&ctx->lock);
+	dev = vmdev_bind_find(ctx, id);
+	if (dev)
+		ret = ops->publish(ctx, dev, b, req);
+	mutex_unlock(&ctx->lock);
+	if (ret)
+		ops->free(b);
+	return ret;
+}
+
+/* Teardown steps 1 to 4 for the one binding req names. */
+static int bind_deassign(struct vmdev_ctx *ctx,
+			 const struct vmdev_bind_ops *ops, const void *req,
+			 u32 id, int fd)
+{
+	void *b = ERR_PTR(-ENOENT);
+	struct vmdev_device *dev;
+	struct eventfd_ctx *efd;
+
+	efd = eventfd_ctx_fdget(fd);
+	if (IS_ERR(efd))
+		return PTR_ERR(efd);
+	mutex_lock(&ctx->lock);
+	dev = vmdev_bind_find(ctx, id);
+	if (dev)
+		b = ops->unpublish(ctx, dev, req, efd);
+	mutex_unlock(&ctx->lock);
+	eventfd_ctx_put(efd);
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	if (ops->rcu_readers)
+		synchronize_rcu();
+	ops->free(b);
+	return 0;
+}
+
+long vmdev_bind_ioctl(struct vmdev_ctx *ctx, const struct vmdev_bind_ops *ops,
+		      const void *req, u32 id, u32 flags, int fd)
+{
+	if (flags & ~VMDEV_BIND_F_ALL)
+		return -EINVAL;
+	if (flags & VMDEV_BIND_F_DEASSIGN)
+		return bind_deassign(ctx, ops, req, id, fd);
+	return bind_assign(ctx, ops, req, id);
 }

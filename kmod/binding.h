@@ -80,4 +80,36 @@ void vmdev_ioeventfd_free(struct vmdev_ioeventfd_binding *b);
 
 void vmdev_bindings_release(struct vmdev_device *dev);
 
+/*
+ * What differs between the kinds of binding (irqfd.c, ioeventfd.c,
+ * notifyfd.c). vmdev_bind_ioctl() runs what they share: the flags,
+ * finding the device under the context's mutex, the eventfd an unbind
+ * names, the teardown steps of binding.c and the free on every error.
+ * req is the kind's ioctl argument, b its binding.
+ */
+struct vmdev_bind_ops {
+	/* Bytes of a binding; it starts zeroed. */
+	size_t size;
+	/* Take req's eventfds into b: 0, or -errno and nothing held. */
+	int (*take)(void *b, const void *req);
+	/* Publish b on dev (under the context's mutex), or -errno. */
+	int (*publish)(struct vmdev_ctx *ctx, struct vmdev_device *dev,
+		       void *b, const void *req);
+	/*
+	 * The binding of efd that req names on dev, unpublished and
+	 * unhooked (steps 1 and 2, under the context's mutex), or an
+	 * ERR_PTR().
+	 */
+	void *(*unpublish)(struct vmdev_ctx *ctx, struct vmdev_device *dev,
+			   const void *req, const struct eventfd_ctx *efd);
+	/* Step 4 for an unhooked binding. */
+	void (*free)(void *b);
+	/* Deliveries find the binding under RCU: an unbind waits (step 3). */
+	bool rcu_readers;
+};
+
+/* Bind, or unbind with VMDEV_BIND_F_DEASSIGN, fd on the device id. */
+long vmdev_bind_ioctl(struct vmdev_ctx *ctx, const struct vmdev_bind_ops *ops,
+		      const void *req, u32 id, u32 flags, int fd);
+
 #endif /* VMDEV_BINDING_H */

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Creating, destroying and resetting register devices. A create request
- * is copied in with one copy per array (register map, links, interrupt
- * lines, ranges), each bounded by its UAPI limit before anything is
- * allocated; the map is validated and instantiated by the shared core.
+ * Creating and freeing register devices. A create request is copied in
+ * with one copy per array (register map, links, interrupt lines,
+ * ranges), each bounded by its UAPI limit before anything is allocated;
+ * the map is validated and instantiated by the shared core. Below the
+ * context (context.c), which adds and removes them, and the ioctls
+ * (device_cmd.c), which use both.
  */
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "context.h"
+#include "bus.h"
 #include "device.h"
-#include "ioctl.h"
 #include "objects.h"
 #include "uarg.h"
 
@@ -90,7 +91,7 @@ static int device_ranges(struct vmdev_device *dev,
 	return vmdev_bus_check_ranges(dev->ranges, dev->nr_ranges);
 }
 
-static struct vmdev_device *device_create(const struct vmdev_create_device *arg)
+struct vmdev_device *vmdev_device_create(const struct vmdev_create_device *arg)
 {
 	struct vmdev_device *dev;
 	int ret;
@@ -118,56 +119,4 @@ void vmdev_device_free(struct vmdev_device *dev)
 		vmdev_rdev_destroy(dev->rdev);
 	kfree(dev);
 	vmdev_obj_dec(VMDEV_OBJ_DEVICES);
-}
-
-long vmdev_ioctl_create_device(struct vmdev_ctx *ctx, void __user *uarg)
-{
-	struct vmdev_create_device __user *ucreate = uarg;
-	struct vmdev_create_device arg;
-	struct vmdev_device *dev;
-	int ret;
-
-	ret = vmdev_uarg_get(&arg, VMDEV_CREATE_DEVICE_SIZE_VER0, uarg);
-	if (ret)
-		return ret;
-	dev = device_create(&arg);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	/* id is the only output, and every version of the struct holds it. */
-	ret = vmdev_ctx_add(ctx, dev, &ucreate->id);
-	if (ret)
-		vmdev_device_free(dev);
-	return ret;
-}
-
-long vmdev_ioctl_destroy_device(struct vmdev_ctx *ctx, void __user *uarg)
-{
-	struct vmdev_device_id arg;
-	int ret;
-
-	ret = vmdev_uarg_get(&arg, VMDEV_DEVICE_ID_SIZE_VER0, uarg);
-	if (ret)
-		return ret;
-	return vmdev_ctx_remove(ctx, arg.id);
-}
-
-static int reset(struct vmdev_device *dev, void *arg,
-		 struct vmdev_rdev_events *ev)
-{
-	vmdev_rdev_reset(dev->rdev, ev);
-	return 0;
-}
-
-long vmdev_ioctl_reset_device(struct vmdev_ctx *ctx, void __user *uarg)
-{
-	struct vmdev_device_id arg;
-	int ret;
-
-	ret = vmdev_uarg_get(&arg, VMDEV_DEVICE_ID_SIZE_VER0, uarg);
-	if (ret)
-		return ret;
-	ret = vmdev_ctx_call(ctx, arg.id, reset, NULL);
-	if (!ret)
-		vmdev_nl_dev_reset(ctx, arg.id);
-	return ret;
 }

@@ -44,6 +44,12 @@ struct vmdev_device {
 	char name[sizeof_field(struct vmdev_create_device, name)];
 };
 
+/*
+ * A device of the create request arg, not yet in any context, or an
+ * ERR_PTR(); freed by vmdev_device_free() (once unpublished: see
+ * context.c).
+ */
+struct vmdev_device *vmdev_device_create(const struct vmdev_create_device *arg);
 void vmdev_device_free(struct vmdev_device *dev);
 
 #endif /* VMDEV_DEVICE_H */

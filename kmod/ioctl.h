@@ -13,7 +13,7 @@ struct vmdev_ctx;
 
 typedef long (*vmdev_ioctl_fn)(struct vmdev_ctx *ctx, void __user *uarg);
 
-/* device.c */
+/* device_cmd.c */
 long vmdev_ioctl_create_device(struct vmdev_ctx *ctx, void __user *uarg);
 long vmdev_ioctl_destroy_device(struct vmdev_ctx *ctx, void __user *uarg);
 long vmdev_ioctl_reset_device(struct vmdev_ctx *ctx, void __user *uarg);

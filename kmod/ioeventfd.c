@@ -26,7 +26,6 @@
 #include <linux/eventfd.h>
 #include <linux/minmax.h>
 #include <linux/rcupdate.h>
-#include <linux/slab.h>
 #include <linux/vmdev.h>
 
 #include "binding.h"
@@ -93,20 +92,24 @@ static const struct vmdev_reg *target(struct vmdev_device *dev,
 	return r;
 }
 
-/* Bind b to arg's register; under the context's mutex. */
-static int ioeventfd_publish(struct vmdev_ctx *ctx,
-			     struct vmdev_ioeventfd_binding *b,
-			     const struct vmdev_ioeventfd *arg)
+static int ioeventfd_take(void *binding, const void *req)
 {
+	struct vmdev_ioeventfd_binding *b = binding;
+	const struct vmdev_ioeventfd *arg = req;
+
+	return vmdev_source_get(&b->src, arg->fd);
+}
+
+/* Bind b to arg's register of dev; under the context's mutex. */
+static int ioeventfd_publish(struct vmdev_ctx *ctx, struct vmdev_device *dev,
+			     void *binding, const void *req)
+{
+	struct vmdev_ioeventfd_binding *b = binding;
+	const struct vmdev_ioeventfd *arg = req;
 	const struct vmdev_reg *r;
-	struct vmdev_device *dev;
 	u64 pending;
 	int ret;
 
-	lockdep_assert_held(&ctx->lock);
-	dev = vmdev_bind_find(ctx, arg->id);
-	if (!dev)
-		return -ENOENT;
 	r = target(dev, arg);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
@@ -132,44 +135,18 @@ static int ioeventfd_publish(struct vmdev_ctx *ctx,
 	return 0;
 }
 
-static int ioeventfd_assign(struct vmdev_ctx *ctx,
-			    const struct vmdev_ioeventfd *arg)
-{
-	struct vmdev_ioeventfd_binding *b;
-	int ret;
-
-	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
-	if (!b)
-		return -ENOMEM;
-	ret = vmdev_source_get(&b->src, arg->fd);
-	if (ret) {
-		kfree(b);
-		return ret;
-	}
-	mutex_lock(&ctx->lock);
-	ret = ioeventfd_publish(ctx, b, arg);
-	mutex_unlock(&ctx->lock);
-	if (ret)
-		vmdev_ioeventfd_free(b);
-	return ret;
-}
-
 /*
  * The binding of efd to arg's register, unlisted and unhooked, or
  * -errno. Nothing but its own wakeup reaches an ioeventfd binding, so
  * once unhooked it needs no grace period (binding.c, steps 1 and 2).
  */
-static struct vmdev_ioeventfd_binding *
-ioeventfd_unpublish(struct vmdev_ctx *ctx, const struct vmdev_ioeventfd *arg,
-		    const struct eventfd_ctx *efd)
+static void *ioeventfd_unpublish(struct vmdev_ctx *ctx,
+				 struct vmdev_device *dev, const void *req,
+				 const struct eventfd_ctx *efd)
 {
+	const struct vmdev_ioeventfd *arg = req;
 	struct vmdev_ioeventfd_binding *b;
-	struct vmdev_device *dev;
 
-	lockdep_assert_held(&ctx->lock);
-	dev = vmdev_bind_find(ctx, arg->id);
-	if (!dev)
-		return ERR_PTR(-ENOENT);
 	hlist_for_each_entry(b, &dev->bindings.ioeventfds, node) {
 		if (b->src.efd != efd || b->reg != arg->reg)
 			continue;
@@ -182,24 +159,19 @@ ioeventfd_unpublish(struct vmdev_ctx *ctx, const struct vmdev_ioeventfd *arg,
 	return ERR_PTR(-ENOENT);
 }
 
-static int ioeventfd_deassign(struct vmdev_ctx *ctx,
-			      const struct vmdev_ioeventfd *arg)
+static void ioeventfd_free(void *b)
 {
-	struct vmdev_ioeventfd_binding *b;
-	struct eventfd_ctx *efd;
-
-	efd = eventfd_ctx_fdget(arg->fd);
-	if (IS_ERR(efd))
-		return PTR_ERR(efd);
-	mutex_lock(&ctx->lock);
-	b = ioeventfd_unpublish(ctx, arg, efd);
-	mutex_unlock(&ctx->lock);
-	eventfd_ctx_put(efd);
-	if (IS_ERR(b))
-		return PTR_ERR(b);
 	vmdev_ioeventfd_free(b);
-	return 0;
 }
+
+static const struct vmdev_bind_ops ioeventfd_ops = {
+	.size = sizeof(struct vmdev_ioeventfd_binding),
+	.take = ioeventfd_take,
+	.publish = ioeventfd_publish,
+	.unpublish = ioeventfd_unpublish,
+	.free = ioeventfd_free,
+	.rcu_readers = false,	/* only its own wakeup, unhooked */
+};
 
 long vmdev_ioctl_ioeventfd(struct vmdev_ctx *ctx, void __user *uarg)
 {
@@ -209,9 +181,8 @@ long vmdev_ioctl_ioeventfd(struct vmdev_ctx *ctx, void __user *uarg)
 	ret = vmdev_uarg_get(&arg, VMDEV_IOEVENTFD_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (arg.pad || (arg.flags & ~VMDEV_BIND_F_ALL))
+	if (arg.pad)
 		return -EINVAL;
-	if (arg.flags & VMDEV_BIND_F_DEASSIGN)
-		return ioeventfd_deassign(ctx, &arg);
-	return ioeventfd_assign(ctx, &arg);
+	return vmdev_bind_ioctl(ctx, &ioeventfd_ops, &arg, arg.id, arg.flags,
+				arg.fd);
 }

@@ -14,7 +14,6 @@
  */
 #include <linux/eventfd.h>
 #include <linux/rcupdate.h>
-#include <linux/slab.h>
 #include <linux/vmdev.h>
 
 #include "binding.h"
@@ -52,35 +51,29 @@ static void resample(struct vmdev_source *src, u64 count)
 	rcu_read_unlock();
 }
 
-static struct vmdev_irqfd_binding *irqfd_get(const struct vmdev_irqfd *arg)
+static int irqfd_take(void *binding, const void *req)
 {
-	struct vmdev_irqfd_binding *b;
+	struct vmdev_irqfd_binding *b = binding;
+	const struct vmdev_irqfd *arg = req;
 	int ret;
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
-	if (!b)
-		return ERR_PTR(-ENOMEM);
 	ret = vmdev_sink_init(&b->trigger, arg->fd);
+	if (ret || arg->resample_fd == NO_RESAMPLE)
+		return ret;
+	ret = vmdev_source_get(&b->resample, arg->resample_fd);
 	if (ret)
-		goto free;
-	if (arg->resample_fd != NO_RESAMPLE) {
-		ret = vmdev_source_get(&b->resample, arg->resample_fd);
-		if (ret)
-			goto put_trigger;
-		b->has_resample = true;
-		/* KVM would feed its own EOIs back as interrupts. */
-		if (b->resample.efd == b->trigger.efd) {
-			vmdev_irqfd_free(b);
-			return ERR_PTR(-EINVAL);
-		}
-	}
-	return b;
+		goto put_trigger;
+	b->has_resample = true;
+	/* KVM would feed its own EOIs back as interrupts. */
+	if (b->resample.efd != b->trigger.efd)
+		return 0;
+	vmdev_sink_release(&b->trigger);
+	vmdev_source_put(&b->resample);
+	return -EINVAL;
 
 put_trigger:
 	vmdev_sink_release(&b->trigger);
-free:
-	kfree(b);
-	return ERR_PTR(ret);
+	return ret;
 }
 
 /* Whether b may be bound to line of dev; under the context's mutex. */
@@ -103,20 +96,14 @@ static int irqfd_check(struct vmdev_ctx *ctx, struct vmdev_device *dev,
 	return ret;
 }
 
-/*
- * Bind b to arg's line; under the context's mutex, which also keeps the
- * device alive (a destroy takes it before anything else).
- */
-static int irqfd_publish(struct vmdev_ctx *ctx, struct vmdev_irqfd_binding *b,
-			 const struct vmdev_irqfd *arg)
+/* Bind b to arg's line of dev; under the context's mutex. */
+static int irqfd_publish(struct vmdev_ctx *ctx, struct vmdev_device *dev,
+			 void *binding, const void *req)
 {
-	struct vmdev_device *dev;
+	struct vmdev_irqfd_binding *b = binding;
+	const struct vmdev_irqfd *arg = req;
 	int ret;
 
-	lockdep_assert_held(&ctx->lock);
-	dev = vmdev_bind_find(ctx, arg->id);
-	if (!dev)
-		return -ENOENT;
 	ret = irqfd_check(ctx, dev, b, arg->line);
 	if (ret)
 		return ret;
@@ -135,34 +122,13 @@ static int irqfd_publish(struct vmdev_ctx *ctx, struct vmdev_irqfd_binding *b,
 	return 0;
 }
 
-static int irqfd_assign(struct vmdev_ctx *ctx, const struct vmdev_irqfd *arg)
+/* The binding of efd to arg's line, unpublished and unhooked, or -errno. */
+static void *irqfd_unpublish(struct vmdev_ctx *ctx, struct vmdev_device *dev,
+			     const void *req, const struct eventfd_ctx *efd)
 {
+	const struct vmdev_irqfd *arg = req;
 	struct vmdev_irqfd_binding *b;
-	int ret;
 
-	b = irqfd_get(arg);
-	if (IS_ERR(b))
-		return PTR_ERR(b);
-	mutex_lock(&ctx->lock);
-	ret = irqfd_publish(ctx, b, arg);
-	mutex_unlock(&ctx->lock);
-	if (ret)
-		vmdev_irqfd_free(b);
-	return ret;
-}
-
-/* The binding of fd to arg's line, unpublished and unhooked, or -errno. */
-static struct vmdev_irqfd_binding *
-irqfd_unpublish(struct vmdev_ctx *ctx, const struct vmdev_irqfd *arg,
-		const struct eventfd_ctx *efd)
-{
-	struct vmdev_irqfd_binding *b;
-	struct vmdev_device *dev;
-
-	lockdep_assert_held(&ctx->lock);
-	dev = vmdev_bind_find(ctx, arg->id);
-	if (!dev)
-		return ERR_PTR(-ENOENT);
 	if (arg->line >= vmdev_rdev_nr_irqs(dev->rdev))
 		return ERR_PTR(-EINVAL);
 	b = rcu_dereference_protected(dev->bindings.irqfds[arg->line],
@@ -175,25 +141,19 @@ irqfd_unpublish(struct vmdev_ctx *ctx, const struct vmdev_irqfd *arg,
 	return b;
 }
 
-/* Teardown steps 1 to 4 of binding.c for one line. */
-static int irqfd_deassign(struct vmdev_ctx *ctx, const struct vmdev_irqfd *arg)
+static void irqfd_free(void *b)
 {
-	struct vmdev_irqfd_binding *b;
-	struct eventfd_ctx *efd;
-
-	efd = eventfd_ctx_fdget(arg->fd);
-	if (IS_ERR(efd))
-		return PTR_ERR(efd);
-	mutex_lock(&ctx->lock);
-	b = irqfd_unpublish(ctx, arg, efd);
-	mutex_unlock(&ctx->lock);
-	eventfd_ctx_put(efd);
-	if (IS_ERR(b))
-		return PTR_ERR(b);
-	synchronize_rcu();
 	vmdev_irqfd_free(b);
-	return 0;
 }
+
+static const struct vmdev_bind_ops irqfd_ops = {
+	.size = sizeof(struct vmdev_irqfd_binding),
+	.take = irqfd_take,
+	.publish = irqfd_publish,
+	.unpublish = irqfd_unpublish,
+	.free = irqfd_free,
+	.rcu_readers = true,	/* deliveries find the trigger in its slot */
+};
 
 long vmdev_ioctl_irqfd(struct vmdev_ctx *ctx, void __user *uarg)
 {
@@ -203,9 +163,6 @@ long vmdev_ioctl_irqfd(struct vmdev_ctx *ctx, void __user *uarg)
 	ret = vmdev_uarg_get(&arg, VMDEV_IRQFD_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (arg.flags & ~VMDEV_BIND_F_ALL)
-		return -EINVAL;
-	if (arg.flags & VMDEV_BIND_F_DEASSIGN)
-		return irqfd_deassign(ctx, &arg);
-	return irqfd_assign(ctx, &arg);
+	return vmdev_bind_ioctl(ctx, &irqfd_ops, &arg, arg.id, arg.flags,
+				arg.fd);
 }

@@ -8,7 +8,6 @@
  */
 #include <linux/eventfd.h>
 #include <linux/rcupdate.h>
-#include <linux/slab.h>
 #include <linux/vmdev.h>
 
 #include "binding.h"
@@ -29,18 +28,22 @@ static int doorbell_slot(struct vmdev_device *dev,
 	return slot < 0 ? -EINVAL : slot;
 }
 
-/* Bind b to arg's doorbell; under the context's mutex. */
-static int notifyfd_publish(struct vmdev_ctx *ctx,
-			    struct vmdev_notifyfd_binding *b,
-			    const struct vmdev_notifyfd *arg)
+static int notifyfd_take(void *binding, const void *req)
 {
-	struct vmdev_device *dev;
+	struct vmdev_notifyfd_binding *b = binding;
+	const struct vmdev_notifyfd *arg = req;
+
+	return vmdev_sink_init(&b->sink, arg->fd);
+}
+
+/* Bind b to arg's doorbell of dev; under the context's mutex. */
+static int notifyfd_publish(struct vmdev_ctx *ctx, struct vmdev_device *dev,
+			    void *binding, const void *req)
+{
+	struct vmdev_notifyfd_binding *b = binding;
+	const struct vmdev_notifyfd *arg = req;
 	int slot, ret;
 
-	lockdep_assert_held(&ctx->lock);
-	dev = vmdev_bind_find(ctx, arg->id);
-	if (!dev)
-		return -ENOENT;
 	slot = doorbell_slot(dev, arg);
 	if (slot < 0)
 		return slot;
@@ -53,41 +56,18 @@ static int notifyfd_publish(struct vmdev_ctx *ctx,
 	return 0;
 }
 
-static int notifyfd_assign(struct vmdev_ctx *ctx,
-			   const struct vmdev_notifyfd *arg)
+/*
+ * The binding of efd to arg's doorbell, unpublished, or -errno. A sink
+ * has nothing to unhook: step 2 of binding.c is empty.
+ */
+static void *notifyfd_unpublish(struct vmdev_ctx *ctx,
+				struct vmdev_device *dev, const void *req,
+				const struct eventfd_ctx *efd)
 {
+	const struct vmdev_notifyfd *arg = req;
 	struct vmdev_notifyfd_binding *b;
-	int ret;
-
-	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
-	if (!b)
-		return -ENOMEM;
-	ret = vmdev_sink_init(&b->sink, arg->fd);
-	if (ret) {
-		kfree(b);
-		return ret;
-	}
-	mutex_lock(&ctx->lock);
-	ret = notifyfd_publish(ctx, b, arg);
-	mutex_unlock(&ctx->lock);
-	if (ret)
-		vmdev_notifyfd_free(b);
-	return ret;
-}
-
-/* The binding of efd to arg's doorbell, unpublished, or -errno. */
-static struct vmdev_notifyfd_binding *
-notifyfd_unpublish(struct vmdev_ctx *ctx, const struct vmdev_notifyfd *arg,
-		   const struct eventfd_ctx *efd)
-{
-	struct vmdev_notifyfd_binding *b;
-	struct vmdev_device *dev;
 	int slot;
 
-	lockdep_assert_held(&ctx->lock);
-	dev = vmdev_bind_find(ctx, arg->id);
-	if (!dev)
-		return ERR_PTR(-ENOENT);
 	slot = doorbell_slot(dev, arg);
 	if (slot < 0)
 		return ERR_PTR(slot);
@@ -99,26 +79,19 @@ notifyfd_unpublish(struct vmdev_ctx *ctx, const struct vmdev_notifyfd *arg,
 	return b;
 }
 
-/* A sink has nothing to unhook: teardown steps 1, 3 and 4 of binding.c. */
-static int notifyfd_deassign(struct vmdev_ctx *ctx,
-			     const struct vmdev_notifyfd *arg)
+static void notifyfd_free(void *b)
 {
-	struct vmdev_notifyfd_binding *b;
-	struct eventfd_ctx *efd;
-
-	efd = eventfd_ctx_fdget(arg->fd);
-	if (IS_ERR(efd))
-		return PTR_ERR(efd);
-	mutex_lock(&ctx->lock);
-	b = notifyfd_unpublish(ctx, arg, efd);
-	mutex_unlock(&ctx->lock);
-	eventfd_ctx_put(efd);
-	if (IS_ERR(b))
-		return PTR_ERR(b);
-	synchronize_rcu();
 	vmdev_notifyfd_free(b);
-	return 0;
 }
+
+static const struct vmdev_bind_ops notifyfd_ops = {
+	.size = sizeof(struct vmdev_notifyfd_binding),
+	.take = notifyfd_take,
+	.publish = notifyfd_publish,
+	.unpublish = notifyfd_unpublish,
+	.free = notifyfd_free,
+	.rcu_readers = true,	/* deliveries find the sink in its slot */
+};
 
 long vmdev_ioctl_notifyfd(struct vmdev_ctx *ctx, void __user *uarg)
 {
@@ -128,9 +101,8 @@ long vmdev_ioctl_notifyfd(struct vmdev_ctx *ctx, void __user *uarg)
 	ret = vmdev_uarg_get(&arg, VMDEV_NOTIFYFD_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (arg.pad || (arg.flags & ~VMDEV_BIND_F_ALL))
+	if (arg.pad)
 		return -EINVAL;
-	if (arg.flags & VMDEV_BIND_F_DEASSIGN)
-		return notifyfd_deassign(ctx, &arg);
-	return notifyfd_assign(ctx, &arg);
+	return vmdev_bind_ioctl(ctx, &notifyfd_ops, &arg, arg.id, arg.flags,
+				arg.fd);
 }

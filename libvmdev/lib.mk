@@ -6,11 +6,12 @@
 
 LIB_MAJOR	:= 0
 LIB_VERSION	:= 0.2.0
-LIB_SRCS	:= $(sort $(wildcard libvmdev/*.c libvmdev/core/*.c libvmdev/devices/*.c))
+LIB_DIRS	:= base resource io irq vm core devices
+LIB_SRCS	:= $(sort $(foreach d,$(LIB_DIRS),$(wildcard libvmdev/$(d)/*.c)))
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(O)/lib/%.o)
 LIB_SAN_OBJS	:= $(LIB_SRCS:%.c=$(O)/san/%.o)
 LIB_LDLIBS	:= -lurcu-memb -lpthread
-LIB_CFLAGS	:= $(USER_CFLAGS) -fPIC -fvisibility=hidden -MMD -MP
+LIB_CFLAGS	:= $(USER_CFLAGS) -I$(TOP)/libvmdev -fPIC -fvisibility=hidden -MMD -MP
 
 LIB_SO		:= $(O)/libvmdev.so.$(LIB_VERSION)
 LIB_A		:= $(O)/libvmdev.a

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "devmaps.h"
-#include "../internal.h"
+#include "base/internal.h"
 
 struct vmdev_devmap {
 	struct vmdev_rdev_desc desc;	/* points into virtio or a static map */

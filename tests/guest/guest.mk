@@ -9,7 +9,7 @@
 # A program that runs guests links GUEST_VMM_OBJS (the mini VMM, the
 # register-device bus over the shared core, the images), or
 # GUEST_VMM_SAN_OBJS when built with the sanitizers, and the library.
-# The host tests tests/host/guest_*.c and vcpu_*.c get them through the
+# The host tests tests/host/guest/guest_*.c and vm/vcpu_*.c get them through the
 # rules below, which take precedence over host.mk's generic one (shorter
 # stem).
 
@@ -74,16 +74,16 @@ $(GUEST_OUT)/san/%.o: $(GUEST_SRC)/%.c
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_VMM_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-# The library's end-to-end tests (tests/host/vcpu_*.c) run guests too.
+# The library's end-to-end tests (tests/host/vm/vcpu_*.c) run guests too.
 GUEST_HOST_LINK	= @mkdir -p $(@D) && \
 		  $(CC) $(TEST_CFLAGS) $(SAN_FLAGS) -I$(TOP)/$(GUEST_SRC) \
 		  -I$(TOP)/libvmdev/devices -MMD -MP \
 		  -o $@ $< $(GUEST_VMM_SAN_OBJS) $(LIB_SAN_A) $(LIB_LDLIBS)
 
-$(O)/tests/host/guest_%: tests/host/guest_%.c $(GUEST_VMM_SAN_OBJS) $(LIB_SAN_A)
+$(O)/tests/host/guest_%: tests/host/guest/guest_%.c $(GUEST_VMM_SAN_OBJS) $(LIB_SAN_A)
 	$(GUEST_HOST_LINK)
 
-$(O)/tests/host/vcpu_%: tests/host/vcpu_%.c $(GUEST_VMM_SAN_OBJS) $(LIB_SAN_A)
+$(O)/tests/host/vcpu_%: tests/host/vm/vcpu_%.c $(GUEST_VMM_SAN_OBJS) $(LIB_SAN_A)
 	$(GUEST_HOST_LINK)
 
 .PHONY: guests

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers of the host tests that run guests (tests/host/guest_*.c),
+ * Helpers of the host tests that run guests (tests/host/guest/guest_*.c),
  * for use with kselftest_harness.h, included after it.
  */
 #ifndef VMDEV_TESTS_GUEST_TEST_H

@@ -8,7 +8,7 @@
  * expectations, so both modes give identical results by construction.
  *
  * The same sources build twice: in the test VM (tests/kmod/lib_*.c, where
- * the module is loaded) and on the host (tests/host/vcpu_*.c include
+ * the module is loaded) and on the host (tests/host/vm/vcpu_*.c include
  * them), where the kernel variants skip because there is no /dev/vmdev.
  * minivm only creates the VM, its memory and vCPU and loads the guest;
  * every exit goes through vmdev_vcpu_run().

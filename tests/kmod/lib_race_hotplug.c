@@ -28,7 +28,7 @@
  * generation or came back unhandled (then the VMM answers "gone"); no
  * transient device's callback ran after its release; every exit is
  * accounted for. The same file runs on the host's /dev/kvm under ASan
- * (tests/host/vcpu_race_hotplug.c), where any use of freed memory in the
+ * (tests/host/vm/vcpu_race_hotplug.c), where any use of freed memory in the
  * library is caught.
  */
 #include <errno.h>

@@ -22,10 +22,10 @@
 # tests/vm/run-vm.sh's).
 
 VM_TEST_SRCS	:= $(sort $(wildcard tests/kmod/*.c))
-# The guest tests of the host (tests/host/guest_*.c) run under nested KVM
+# The guest tests of the host (tests/host/guest/guest_*.c) run under nested KVM
 # in the VM too.
-VM_GUEST_TESTS	:= $(patsubst tests/host/%.c,$(O)/tests/vm/%,\
-		   $(sort $(wildcard tests/host/guest_*.c)))
+VM_GUEST_TESTS	:= $(patsubst tests/host/guest/%.c,$(O)/tests/vm/%,\
+		   $(sort $(wildcard tests/host/guest/guest_*.c)))
 # Fragments included before this one add programs of their own
 # (tests/fuzz/fuzz.mk: the ioctl fuzzer).
 VM_TESTS	:= $(VM_TEST_SRCS:tests/kmod/%.c=$(O)/tests/vm/%) $(VM_GUEST_TESTS) \
@@ -57,7 +57,7 @@ VM_LINK_TEST	= @mkdir -p $(@D) && \
 		  $(CC) $(TEST_CFLAGS) $(VM_GUEST_CFLAGS) -MMD -MP $(VM_LDFLAGS) \
 		  -o $@ $< $(VM_GUEST_A) $(LIB_A) $(VM_LDLIBS)
 
-$(VM_GUEST_TESTS): $(O)/tests/vm/%: tests/host/%.c $(VM_GUEST_A) $(LIB_A)
+$(VM_GUEST_TESTS): $(O)/tests/vm/%: tests/host/guest/%.c $(VM_GUEST_A) $(LIB_A)
 	$(VM_LINK_TEST)
 
 $(O)/tests/vm/%: tests/kmod/%.c $(VM_GUEST_A) $(LIB_A)

@@ -5,7 +5,7 @@
 # virtio-blk (blk), virtio-rng (rng) and the MMIO device manager
 # (devmgr). Include this before vmm.mk: it adds its sources to
 # VMM_EXTRA_SRCS, which vmm.mk compiles and links into vmdev-vmm.
-# The host tests (tests/host/virtio_*.c) compile the same sources in.
+# The host tests (tests/host/tools/virtio_*.c) compile the same sources in.
 
 VIRTIO_SRCS	:= $(addprefix tools/vmdev-vmm/,virtq.c virtio_mmio.c \
 		   virtio_mmio_io.c blk.c rng.c devmgr.c devmgr_acpi.c)
