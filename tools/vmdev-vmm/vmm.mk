@@ -141,7 +141,7 @@ bench-linux:
 # Where the console workload's time goes: perf in the test VM during it,
 # per mode (tests/vmm/vmm_perf.sh). perf and its libraries come from the
 # build machine (Debian's linux-perf).
-#   make vm-linux-perf [KVER=...] [PERF_ARGS="SECS MODE..."]
+#   make vm-linux-perf [KVER=...] [PERF_ARGS="[blk] SECS MODE..."]
 VMM_PERF_FILES	= $(shell p=$$(command -v perf) && \
 		  echo "-f $$p:bin/perf" && \
 		  ldd $$p | awk '/=> \//{ print "-f " $$3 ":" substr($$3, 2) } \
