@@ -13,10 +13,11 @@
 # LOG-BASE.log, the result channel (ttyS1) to LOG-BASE.out, shown here as
 # it comes, qemu's errors to LOG-BASE.qemu; then tests/vm/judge.sh turns
 # them into results.
-# -c gives the test VM 1 or 2 CPUs (default 2). Linux L2 guests boot in a
-# 1-CPU test VM: with two, qemu's round-robin TCG now and then delivers an
-# interrupt it has already injected into the L2 guest a second time
-# (Documentation/guests.rst, "Interrupts delivered twice").
+# -c gives the test VM 1 or 2 CPUs (default 2). With two, qemu's
+# round-robin TCG now and then delivers an interrupt it has already
+# injected into an L2 guest a second time (Documentation/guests.rst,
+# "Interrupts delivered twice"); with one, the test VM now and then hangs
+# for good (Documentation/linux-guest.rst, "On the nested test bed").
 # -T bounds the whole boot (default 480 seconds), -t each program inside
 # it (default 120): a program stuck in userspace is killed and the run
 # goes on, a kernel stuck for good ends with qemu killed.

@@ -130,28 +130,42 @@ check-vm:
 # The Linux boot test (tools/vmdev-vmm/vmm.mk), in a test VM of its own
 # for each kernel of the matrix, that kernel booting as the L2 guest. A
 # test VM that hangs (qemu killed at its bound, as one-CPU test VMs did:
-# Documentation/linux-guest.rst) is booted once more; its logs are kept
-# as <kver>-linux-hung.*.
+# Documentation/linux-guest.rst), or one in which every try of a boot
+# stalled (vmm_boot's "no boot reached init": the stall rate of qemu's
+# double delivery varies from one test VM boot to the next, up to all
+# tries of one), is booted again, up to LINUX_VM_BOOTS in all; the logs
+# of the earlier ones are kept as <kver>-linux-retry<N>.*.
+LINUX_VM_BOOTS	:= 3
+
 check-linux:
 	@ks="$(MATRIX)"; [ -n "$$ks" ] || { echo "no matrix" >&2; exit 1; }; \
 	mkdir -p $(O)/results; st=0; \
 	for k in $$ks; do \
 		res=$(O)/results/linux-$$k.res; img=$(O)/vm/$$k/linux.cpio; \
-		log=$(O)/vm-logs/$$k-linux; rm -f $$res; \
+		log=$(O)/vm-logs/$$k-linux; rm -f $$res $$log-retry*; \
 		if ! $(MAKE) --no-print-directory $$img; then \
 			echo "fail linux/$$k/build (VMM, L2 initramfs or" \
 				"image)" > $$res; \
 		else \
-			$(VM_LINUX_RUN) -T 1200 -p vmm_boot -r $$res -l $$log \
-				$$k $$img; \
-			if grep -q 'qemu exit (timeout' $$res; then \
-				echo "check-linux: $$k: the test VM hung;" \
-					"booting it once more"; \
-				for e in log out qemu; do \
-					mv $$log.$$e $$log-hung.$$e; done; \
+			n=1; while :; do \
 				$(VM_LINUX_RUN) -T 1200 -p vmm_boot -r $$res \
 					-l $$log $$k $$img; \
-			fi; \
+				why=; \
+				if grep -q 'qemu exit (timeout' $$res; then \
+					why="the test VM hung"; \
+				elif grep -q 'no boot reached init in' \
+						$$log.out; then \
+					why="every try of a boot stalled"; \
+				fi; \
+				[ -n "$$why" ] && [ $$n -lt $(LINUX_VM_BOOTS) ] || \
+					break; \
+				echo "check-linux: $$k: $$why; booting the" \
+					"test VM again ($$n of" \
+					"$(LINUX_VM_BOOTS) done)"; \
+				for e in log out qemu; do \
+					mv $$log.$$e $$log-retry$$n.$$e; done; \
+				n=$$((n + 1)); \
+			done; \
 		fi; \
 		[ -s $$res ] || \
 			echo "fail linux/$$k/run (no result: see above)" > $$res; \

@@ -17,7 +17,9 @@
  * second delivery's handler (Documentation/guests.rst, "Interrupts
  * delivered twice"): the guest stalls. A boot that shows no /init within
  * STALL_SECS, or says nothing for that long after it, is a stall: it is
- * logged with its console and tried again, up to BOOT_TRIES times. (A
+ * logged with its console and tried again, up to BOOT_TRIES times; when
+ * all of them stall, make check-linux boots the test VM again, whose
+ * stall rate may differ (tests/vm/vm.mk). (A
  * test VM of one CPU, free of that fault, hung for good now and then:
  * Documentation/linux-guest.rst, "On the nested test bed".) make check
  * runs it on every kernel of the matrix, each booting itself as the L2
@@ -56,7 +58,7 @@
 #define BOOT_SECS	"100"
 #define STALL_SIGN	"vmdev-vmm: mark 1 at "
 #define STALL_SECS	60
-#define BOOT_TRIES	8
+#define BOOT_TRIES	4
 #define VMM_TIMEOUT	3	/* the VMM's exit status for --timeout */
 #define TEST_SECS	1000
 /* The disk: its size and the patterns of both sides (l2/init). */
