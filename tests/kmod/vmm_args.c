@@ -4,7 +4,9 @@
  * file that is no kernel, an image too large for the guest's memory, an
  * initrd that does not fit, bad options, a disk image (--disk) that is
  * missing or not a file, images the VMM may not read, --disk-ro without
- * --disk, --kvm-bus in user mode or with an argument. Each ends the VMM
+ * --disk, --kvm-bus in user mode or with an argument, --restore of a
+ * file that is missing, no snapshot or a damaged one, or with options
+ * that describe another machine. Each ends the VMM
  * with status 2
  * and a message that names the problem, before any guest runs. (The
  * boots themselves: tests/vmm/vmm_boot.c, make vm-linux.)
@@ -250,6 +252,116 @@ TEST_F(bad_input, kvm_bus_options)
 	refused(_metadata, user, "--kvm-bus: level 3 is kernel mode's");
 	refused(_metadata, user_first, "--kvm-bus: level 3 is kernel mode's");
 	refused(_metadata, arg, "--kvm-bus=1");
+}
+
+/* ---- --restore ------------------------------------------------------ */
+
+/*
+ * A snapshot file's layout (tools/vmdev-vmm/snapfile.c): a 32-byte
+ * header, then sections of a 24-byte header and their data.
+ */
+struct snap_hdr {
+	char magic[8];
+	uint32_t version, hdr_size;
+	uint64_t size;
+	uint32_t nr_sections, zero;
+};
+
+struct snap_sec {
+	uint32_t tag, id;
+	uint64_t len, sum;
+};
+
+/* A file of hdr and, with sec, one section of 8 data bytes. */
+static void write_snap(struct __test_metadata *_metadata, const char *path,
+		       const struct snap_hdr *hdr, const struct snap_sec *sec)
+{
+	uint64_t data = 0x1122334455667788ULL;
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)sizeof(*hdr), write(fd, hdr, sizeof(*hdr)));
+	if (sec) {
+		ASSERT_EQ((ssize_t)sizeof(*sec), write(fd, sec, sizeof(*sec)));
+		ASSERT_EQ(8, write(fd, &data, 8));
+	}
+	close(fd);
+}
+
+TEST_F(bad_input, restore_files)
+{
+	char path[64], msg[160];
+	const char *args[] = { VMM, "--restore", path, NULL };
+	const char *missing[] = {
+		VMM, "--restore", "/nonexistent/guest.snap", NULL,
+	};
+	const char *kernel[] = { VMM, "--restore", L2_KERNEL, NULL };
+	struct snap_hdr hdr = {
+		.magic = "VMDEVVMM", .version = 1, .hdr_size = sizeof(hdr),
+		.size = sizeof(hdr) + sizeof(struct snap_sec) + 8,
+		.nr_sections = 1,
+	};
+	/* A configuration section of the wrong size, its sum wrong too. */
+	struct snap_sec sec = { .tag = 1, .len = 8, .sum = 1 };
+
+	refused(_metadata, missing,
+		"restore /nonexistent/guest.snap: No such file or directory");
+	snprintf(msg, sizeof(msg), "restore %s: not a vmdev-vmm snapshot",
+		 L2_KERNEL);
+	refused(_metadata, kernel, msg);
+	snprintf(path, sizeof(path), "%s/guest.snap", self->dir);
+	write_snap(_metadata, path, &hdr, &sec);
+	snprintf(msg, sizeof(msg), "restore %s: a section's checksum is wrong",
+		 path);
+	refused(_metadata, args, msg);
+	hdr.size += 4096;
+	write_snap(_metadata, path, &hdr, &sec);
+	snprintf(msg, sizeof(msg),
+		 "restore %s: the file is truncated or extended", path);
+	refused(_metadata, args, msg);
+	hdr.size -= 4096;
+	hdr.version = 2;
+	write_snap(_metadata, path, &hdr, &sec);
+	snprintf(msg, sizeof(msg),
+		 "restore %s: a snapshot of another format version", path);
+	refused(_metadata, args, msg);
+	hdr.version = 1;
+	sec.len = 64;		/* past the end of the file */
+	write_snap(_metadata, path, &hdr, &sec);
+	snprintf(msg, sizeof(msg),
+		 "restore %s: a section past the end of the file", path);
+	refused(_metadata, args, msg);
+	sec = (struct snap_sec){ .tag = 1, .len = 8,
+				 .sum = 0 };	/* no section matches */
+	hdr.nr_sections = 0;
+	hdr.size = sizeof(hdr);
+	write_snap(_metadata, path, &hdr, NULL);
+	snprintf(msg, sizeof(msg), "restore %s: no configuration", path);
+	refused(_metadata, args, msg);
+	unlink(path);
+}
+
+/* A restore makes the snapshot's machine: no options that say another. */
+TEST_F(bad_input, restore_options)
+{
+	const char *with_kernel[] = {
+		VMM, "--restore", L2_KERNEL, "-k", L2_KERNEL, NULL,
+	};
+	const char *with_mem[] = {
+		VMM, "--mem=256M", "--restore", L2_KERNEL, NULL,
+	};
+	const char *with_disk[] = {
+		VMM, "--restore", L2_KERNEL, "--disk", L2_KERNEL, NULL,
+	};
+	const char *noarg[] = { VMM, "-k", L2_KERNEL, "--snapshot", NULL };
+
+	refused(_metadata, with_kernel,
+		"--restore: '-k' is not for a restore");
+	refused(_metadata, with_mem,
+		"--restore: '--mem=256M' is not for a restore");
+	refused(_metadata, with_disk,
+		"--restore: '--disk' is not for a restore");
+	refused(_metadata, noarg, "option needs an argument: '--snapshot'");
 }
 
 TEST_HARNESS_MAIN

@@ -131,9 +131,9 @@ check-vm:
 # for each kernel of the matrix, that kernel booting as the L2 guest. A
 # test VM that hangs (qemu killed at its bound, as one-CPU test VMs did:
 # Documentation/linux-guest.rst), or one in which every try of a boot
-# stalled (vmm_boot's "no boot reached init": the stall rate of qemu's
-# double delivery varies from one test VM boot to the next, up to all
-# tries of one), is booted again, up to LINUX_VM_BOOTS in all; the logs
+# stalled (vmm_boot's "no boot reached init", vmm_snapshot's "tries
+# stalled": the stall rate of qemu's double delivery varies from one test
+# VM boot to the next, up to all tries of one), is booted again, up to LINUX_VM_BOOTS in all; the logs
 # of the earlier ones are kept as <kver>-linux-retry<N>.*.
 LINUX_VM_BOOTS	:= 3
 
@@ -148,13 +148,13 @@ check-linux:
 				"image)" > $$res; \
 		else \
 			n=1; while :; do \
-				$(VM_LINUX_RUN) -T 1200 -p vmm_boot -r $$res \
+				$(VM_LINUX_RUN) -T 1800 -p vmm_boot,vmm_snapshot -r $$res \
 					-l $$log $$k $$img; \
 				why=; \
 				if grep -q 'qemu exit (timeout' $$res; then \
 					why="the test VM hung"; \
-				elif grep -q 'no boot reached init in' \
-						$$log.out; then \
+				elif grep -q -e 'no boot reached init in' \
+					-e 'tries stalled' $$log.out; then \
 					why="every try of a boot stalled"; \
 				fi; \
 				[ -n "$$why" ] && [ $$n -lt $(LINUX_VM_BOOTS) ] || \

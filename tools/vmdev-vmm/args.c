@@ -23,6 +23,8 @@
 
 static const char usage[] =
 "usage: vmdev-vmm -k BZIMAGE [options]\n"
+"       vmdev-vmm --restore FILE [--mode, --kvm-bus, --timeout, --stats,\n"
+"                 --snapshot]\n"
 "  -k, --kernel FILE     the Linux bzImage to boot (required)\n"
 "  -i, --initrd FILE     an initramfs\n"
 "  -m, --mem SIZE        guest RAM, e.g. 256M or 1G (default 256M,\n"
@@ -38,11 +40,18 @@ static const char usage[] =
 "  -d, --disk FILE       a virtio-blk disk on the raw image FILE\n"
 "      --disk-ro         open the disk read-only\n"
 "  -r, --rng             a virtio-rng\n"
+"      --snapshot FILE   when the guest writes mark 6 or the VMM gets\n"
+"                        SIGUSR2: pause, save the guest to FILE, exit 0\n"
+"      --restore FILE    run the guest saved in FILE on (in any --mode);\n"
+"                        its RAM, vCPUs and devices come from FILE\n"
 "  -h, --help            this text\n"
 "Exit status: 0 the guest reset or powered off, 1 error, 2 bad usage,\n"
 "3 timeout.\n";
 
-enum { OPT_NO_DEFAULT_CMDLINE = 256, OPT_DISK_RO, OPT_KVM_BUS };
+enum {
+	OPT_NO_DEFAULT_CMDLINE = 256, OPT_DISK_RO, OPT_KVM_BUS, OPT_SNAPSHOT,
+	OPT_RESTORE,
+};
 
 static const struct option options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -58,6 +67,8 @@ static const struct option options[] = {
 	{ "disk", required_argument, NULL, 'd' },
 	{ "disk-ro", no_argument, NULL, OPT_DISK_RO },
 	{ "rng", no_argument, NULL, 'r' },
+	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+	{ "restore", required_argument, NULL, OPT_RESTORE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -127,7 +138,7 @@ static int parse_mode(const char *s, enum vmdev_vm_mode *mode)
  * --disk-ro): a missing or unreadable image is a usage error, named
  * here before any VM exists, not a device that fails later.
  */
-static int check_disk(const struct vmm_args *a)
+int vmm_check_disk(const struct vmm_args *a)
 {
 	struct stat st;
 	int fd;
@@ -156,6 +167,42 @@ static int check_disk(const struct vmm_args *a)
 	return 0;
 }
 
+/* Options that say what machine to make: a restore's come from its file. */
+static bool describes_machine(int c)
+{
+	return (c < 256 && strchr("kimacdr", c)) ||
+	       c == OPT_NO_DEFAULT_CMDLINE || c == OPT_DISK_RO;
+}
+
+/* The option getopt_long() just returned, as the user wrote it. */
+static const char *opt_name(char **argv)
+{
+	/* "-k FILE": optarg is the word after the option's own. */
+	if (optarg && optind >= 2 && optarg == argv[optind - 1])
+		return argv[optind - 2];
+	return argv[optind - 1];
+}
+
+/*
+ * --restore makes the machine the snapshot describes: an option that
+ * would describe another one is a mistake, named.
+ */
+static int check_restore(const struct vmm_args *a)
+{
+	if (a->boot_opt) {
+		vmm_err("--restore: '%s' is not for a restore (the snapshot "
+			"has the guest's kernel, RAM, vCPUs and devices)",
+			a->boot_opt);
+		fputs(usage, stderr);
+		return -EINVAL;
+	}
+	if (access(a->restore, R_OK)) {
+		vmm_err("restore %s: %s", a->restore, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static int bad(const char *what, const char *arg)
 {
 	vmm_err("%s: '%s'", what, arg);
@@ -173,6 +220,8 @@ int vmm_parse_args(struct vmm_args *a, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:i:m:a:M:c:t:sd:rh", options,
 				NULL)) != -1) {
+		if (describes_machine(c))
+			a->boot_opt = opt_name(argv);
 		switch (c) {
 		case 'k':
 			a->kernel = optarg;
@@ -224,6 +273,12 @@ int vmm_parse_args(struct vmm_args *a, int argc, char **argv)
 		case 'r':
 			a->rng = true;
 			break;
+		case OPT_SNAPSHOT:
+			a->snapshot = optarg;
+			break;
+		case OPT_RESTORE:
+			a->restore = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 1;
@@ -242,10 +297,12 @@ int vmm_parse_args(struct vmm_args *a, int argc, char **argv)
 		fputs(usage, stderr);
 		return -EINVAL;
 	}
+	if (a->restore)
+		return check_restore(a);
 	if (!a->kernel) {
 		vmm_err("no kernel given (-k BZIMAGE)");
 		fputs(usage, stderr);
 		return -EINVAL;
 	}
-	return check_disk(a);
+	return vmm_check_disk(a);
 }

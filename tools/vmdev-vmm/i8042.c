@@ -194,3 +194,43 @@ int vmm_i8042_init(struct vmm *vmm)
 				     &kbd.data);
 	return ret;
 }
+
+/*
+ * The controller's own state in a snapshot (snapshot.c): the status
+ * register is the register device's, saved with it; the rest is here.
+ */
+struct i8042_state {
+	uint8_t ctr, pending, head, count;
+	uint8_t queue[QUEUE_LEN];
+};
+
+void vmm_i8042_save(struct vmm_i8042_record *rec)
+{
+	struct i8042_state *s = (struct i8042_state *)rec->bytes;
+
+	_Static_assert(sizeof(*s) <= sizeof(rec->bytes), "i8042 record");
+	memset(rec, 0, sizeof(*rec));
+	pthread_mutex_lock(&kbd.lock);
+	s->ctr = kbd.ctr;
+	s->pending = kbd.pending;
+	s->head = kbd.head;
+	s->count = kbd.count;
+	memcpy(s->queue, kbd.queue, QUEUE_LEN);
+	pthread_mutex_unlock(&kbd.lock);
+}
+
+int vmm_i8042_restore(const struct vmm_i8042_record *rec)
+{
+	const struct i8042_state *s = (const void *)rec->bytes;
+
+	if (s->head >= QUEUE_LEN || s->count > QUEUE_LEN)
+		return -EINVAL;
+	pthread_mutex_lock(&kbd.lock);
+	kbd.ctr = s->ctr;
+	kbd.pending = s->pending;
+	kbd.head = s->head;
+	kbd.count = s->count;
+	memcpy(kbd.queue, s->queue, QUEUE_LEN);
+	pthread_mutex_unlock(&kbd.lock);
+	return 0;
+}

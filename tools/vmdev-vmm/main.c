@@ -9,6 +9,12 @@
  *
  *   vmdev-vmm -k bzImage -i initramfs.cpio -m 256M --mode kernel --stats
  *   vmdev-vmm -k bzImage -i initramfs.cpio --disk disk.img --rng
+ *   vmdev-vmm -k bzImage ... --snapshot guest.snap   (then SIGUSR2)
+ *   vmdev-vmm --restore guest.snap --mode user
+ *
+ * A restore (snapshot.c) makes the same machine from the snapshot's
+ * configuration, skips what only a boot needs (the MP table, the command
+ * line, the kernel), and puts the saved state back before the vCPUs run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -300,6 +306,7 @@ static int exit_status(struct vmm *vmm, double secs)
 	static const char *const why[] = {
 		[VMM_STOP_RESET] = "reset", [VMM_STOP_POWEROFF] = "power-off",
 		[VMM_STOP_TIMEOUT] = "timeout", [VMM_STOP_ERROR] = "error",
+		[VMM_STOP_SNAPSHOT] = "snapshot",
 	};
 
 	fprintf(stderr, "vmdev-vmm: guest stopped (%s) after %.3f s\n",
@@ -307,12 +314,68 @@ static int exit_status(struct vmm *vmm, double secs)
 	switch (vmm->stop) {
 	case VMM_STOP_RESET:
 	case VMM_STOP_POWEROFF:
+	case VMM_STOP_SNAPSHOT:		/* saved: main() checked */
 		return VMM_EXIT_OK;
 	case VMM_STOP_TIMEOUT:
 		return VMM_EXIT_TIMEOUT;
 	default:
 		return VMM_EXIT_ERROR;
 	}
+}
+
+/*
+ * What a boot puts in guest memory: the MP table (after the devices: it
+ * declares their lines level-triggered), the command line (the device
+ * manager's entries go into it), then the kernel (boot.c copies the
+ * command line). -errno; *status says whose mistake it was.
+ */
+static int prepare_boot(struct vmm *vmm, int *status)
+{
+	int ret = vmm_mptable_write(vmm);
+
+	if (!ret) {
+		ret = build_cmdline(vmm);
+		if (ret)	/* --append too long */
+			*status = VMM_EXIT_USAGE;
+	}
+	if (!ret) {
+		ret = vmm_load_linux(vmm);
+		if (ret)	/* the kernel or initrd given is unusable */
+			*status = VMM_EXIT_USAGE;
+	}
+	return ret;
+}
+
+/* The machine, booting or restored: 0, or -errno with *status set. */
+static int create_machine(struct vmm *vmm, int *status)
+{
+	int ret = 0;
+
+	if (vmm->args.restore) {
+		ret = vmm_snapshot_open(vmm);
+		if (ret) {	/* not a snapshot, or not one of ours */
+			*status = VMM_EXIT_USAGE;
+			return ret;
+		}
+	} else {
+		vmm->rtc_time = time(NULL);
+	}
+	ret = create_vm(vmm);
+	if (!ret)
+		ret = vmm_memory_init(vmm);
+	if (!ret)
+		ret = vmm_stats_init(vmm);
+	if (!ret)
+		ret = create_context(vmm);
+	if (!ret)
+		ret = create_devices(vmm);
+	if (!ret && !vmm->args.restore)
+		ret = prepare_boot(vmm, status);
+	if (!ret)
+		ret = create_vcpus(vmm);
+	if (!ret && vmm->args.restore)
+		ret = vmm_snapshot_restore(vmm);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -323,44 +386,20 @@ int main(int argc, char **argv)
 	ret = vmm_parse_args(&vmm.args, argc, argv);
 	if (ret)
 		return ret > 0 ? 0 : VMM_EXIT_USAGE;
-	/*
-	 * The devices come before the MP table (it declares their lines
-	 * level-triggered) and the command line (the device manager's
-	 * entries go into it), and the command line before the kernel is
-	 * loaded (boot.c copies it into guest memory).
-	 */
-	ret = create_vm(&vmm);
-	if (!ret)
-		ret = vmm_memory_init(&vmm);
-	if (!ret)
-		ret = vmm_stats_init(&vmm);
-	if (!ret)
-		ret = create_context(&vmm);
-	if (!ret)
-		ret = create_devices(&vmm);
-	if (!ret)
-		ret = vmm_mptable_write(&vmm);
-	if (!ret) {
-		ret = build_cmdline(&vmm);
-		if (ret)	/* --append too long */
-			status = VMM_EXIT_USAGE;
-	}
-	if (!ret) {
-		ret = vmm_load_linux(&vmm);
-		if (ret)	/* the kernel or initrd given is unusable */
-			status = VMM_EXIT_USAGE;
-	}
-	if (!ret)
-		ret = create_vcpus(&vmm);
+	ret = create_machine(&vmm, &status);
 	if (!ret) {
 		fprintf(stderr, "vmdev-vmm: %s mode%s, %u vCPU(s), %llu MiB, "
-			"command line: %s\n",
+			"%s%s\n",
 			vmdev_vm_mode(vmm.ctx) == VMDEV_VM_KERNEL ?
 			"kernel" : "user", level_note(&vmm), vmm.args.vcpus,
-			(unsigned long long)(vmm.mem_size >> 20), vmm.cmdline);
+			(unsigned long long)(vmm.mem_size >> 20),
+			vmm.args.restore ? "restored from " : "command line: ",
+			vmm.args.restore ? vmm.args.restore : vmm.cmdline);
 		vmm.t_start = vmm_now();
 		ret = vmm_run(&vmm);
 		vmm_serial_fini(&vmm);	/* the console's last bytes first */
+		if (vmm.stop == VMM_STOP_SNAPSHOT && vmm_snapshot_save(&vmm))
+			vmm.stop = VMM_STOP_ERROR;
 		status = exit_status(&vmm, vmm_now() - vmm.t_start);
 		if (vmm.args.stats)
 			vmm_stats_print(&vmm);

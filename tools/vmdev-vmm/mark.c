@@ -2,7 +2,8 @@
 /*
  * The guest's marks: a byte the guest writes to port VMM_MARK_PORT says
  * where it is (l2/init: 1 when /init starts, 2 and 3 around a console
- * workload, 4 and 5 around a disk read). No device claims the port, so
+ * workload, 4 and 5 around a disk read; 6, with --snapshot, asks for a
+ * snapshot). No device claims the port, so
  * the write is an exit that reaches the VMM in every mode (kernel, user,
  * level 3) at the moment the guest makes it: the VMM's clock, not the
  * guest's, times the phases between marks, and the counters of the exits
@@ -159,4 +160,7 @@ void vmm_mark(struct vmm *vmm, uint8_t value)
 		vmm_kvmstats_print(vmm->kvmstats, value);
 		print_threads(vmm, value);
 	}
+	/* The guest asks for a snapshot: pause here (snapshot.c). */
+	if (value == VMM_MARK_SNAPSHOT && vmm->args.snapshot)
+		vmm_request_stop(vmm, VMM_STOP_SNAPSHOT);
 }

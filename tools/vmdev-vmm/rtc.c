@@ -45,13 +45,13 @@ static uint8_t bcd(int v)
 }
 
 /*
- * The clock reads the VMM's start time (UTC) and does not tick: Linux
+ * The clock reads the VMM's start time (UTC; a restored VMM's is the
+ * snapshot's, so that the map is the same) and does not tick: Linux
  * reads it once at boot for the wall clock and keeps time itself. The
  * guest may set it (hwclock) and reads back what it wrote.
  */
-static void cmos_fill(struct vmdev_reg *regs)
+static void cmos_fill(struct vmdev_reg *regs, time_t now)
 {
-	time_t now = time(NULL);
 	struct tm tm;
 	unsigned int i;
 
@@ -90,7 +90,7 @@ int vmm_rtc_init(struct vmm *vmm)
 	struct vmdev_reg regs[CMOS_NR_REGS];
 	struct vmdev_regdev *rd;
 
-	cmos_fill(regs);
+	cmos_fill(regs, vmm->rtc_time);
 	VMDEV_OPTS(vmdev_regdev_opts, o, .dev_size = CMOS_WINDOW,
 		   .nr_regs = CMOS_NR_REGS, .regs = regs);
 	return vmm_add_regdev(vmm, "cmos", CMOS_PORT, CMOS_WINDOW, &o, &rd);

@@ -7,7 +7,9 @@
  * VM: a reset (the i8042's reset line, a triple fault, a KVM reset
  * event), a power-off event, an error. Stopping sets immediate_exit and
  * kicks every vCPU thread with a signal, so a vCPU halted in the guest
- * leaves KVM_RUN at once.
+ * leaves KVM_RUN at once. A pause for a snapshot (--snapshot: the
+ * guest's mark, or SIGUSR2 to the VMM) is such a stop, after which each
+ * vCPU enters KVM_RUN once more to complete its last exit (settle()).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -22,13 +24,25 @@
 #include "vmm.h"
 
 #define KICK_SIGNAL	SIGUSR1
+#define SNAPSHOT_SIGNAL	SIGUSR2
+/* How often the main thread looks for SNAPSHOT_SIGNAL's request. */
+#define REQUEST_POLL_NS	(100 * 1000 * 1000)
 
 static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
 
+static volatile sig_atomic_t snapshot_requested;
+
 static void kick_handler(int sig)
 {
 	(void)sig;	/* only to interrupt KVM_RUN with EINTR */
+}
+
+/* Only a flag: vmm_request_stop() is not async-signal-safe. */
+static void snapshot_handler(int sig)
+{
+	(void)sig;
+	snapshot_requested = 1;
 }
 
 void vmm_request_stop(struct vmm *vmm, enum vmm_stop why)
@@ -121,6 +135,31 @@ static bool handle_exit(struct vmm_vcpu *v)
 	return false;
 }
 
+/*
+ * KVM completes an I/O exit's instruction (moves past an OUT, puts an
+ * IN's data in its register) only when KVM_RUN is entered again; a
+ * state saved before that would repeat or lose the access. With
+ * immediate_exit set (the stop set it), the entry completes the exit
+ * and returns -EINTR without running the guest.
+ */
+static void settle(struct vmm_vcpu *v)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < 4; i++) {
+		v->run->immediate_exit = 1;
+		ret = vmdev_vcpu_run(v->vcpu);
+		if (ret == -EINTR) {
+			v->paused = true;
+			return;
+		}
+		if (ret != VMDEV_VCPU_UNHANDLED)
+			break;
+		complete_unhandled(v);
+	}
+	vmm_err("vCPU %u: no pause for the snapshot (run: %d)", v->index, ret);
+}
+
 static void *vcpu_main(void *arg)
 {
 	struct vmm_vcpu *v = arg;
@@ -146,35 +185,78 @@ static void *vcpu_main(void *arg)
 			break;
 		}
 	}
+	if (v->vmm->stop == VMM_STOP_SNAPSHOT)
+		settle(v);
 	return NULL;
 }
 
-static int install_kick(void)
+static int install_handlers(struct vmm *vmm)
 {
 	struct sigaction sa = { .sa_handler = kick_handler };
 
 	/* No SA_RESTART: KVM_RUN must return EINTR. */
 	sigemptyset(&sa.sa_mask);
-	return sigaction(KICK_SIGNAL, &sa, NULL) ? -errno : 0;
+	if (sigaction(KICK_SIGNAL, &sa, NULL))
+		return -errno;
+	if (!vmm->args.snapshot)
+		return 0;
+	sa.sa_handler = snapshot_handler;
+	return sigaction(SNAPSHOT_SIGNAL, &sa, NULL) ? -errno : 0;
+}
+
+/* The next wake-up of wait_for_stop(): the deadline, or a poll. */
+static void next_wait(struct vmm *vmm, const struct timespec *deadline,
+		      struct timespec *t)
+{
+	clock_gettime(CLOCK_REALTIME, t);
+	if (vmm->args.snapshot) {
+		t->tv_nsec += REQUEST_POLL_NS;
+		if (t->tv_nsec >= 1000000000L) {
+			t->tv_sec++;
+			t->tv_nsec -= 1000000000L;
+		}
+	} else {
+		t->tv_sec += 86400;
+	}
+	if (vmm->args.timeout && (deadline->tv_sec < t->tv_sec ||
+				  (deadline->tv_sec == t->tv_sec &&
+				   deadline->tv_nsec < t->tv_nsec)))
+		*t = *deadline;
+}
+
+/* The stop a wait_for_stop() wake-up calls for, if any. */
+static enum vmm_stop due_stop(struct vmm *vmm, const struct timespec *deadline)
+{
+	struct timespec now;
+
+	if (snapshot_requested)
+		return VMM_STOP_SNAPSHOT;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (vmm->args.timeout && (now.tv_sec > deadline->tv_sec ||
+				  (now.tv_sec == deadline->tv_sec &&
+				   now.tv_nsec >= deadline->tv_nsec)))
+		return VMM_STOP_TIMEOUT;
+	return VMM_RUNNING;
 }
 
 /* Until a stop (or the timeout); then every vCPU thread is joined. */
 static void wait_for_stop(struct vmm *vmm)
 {
-	struct timespec deadline;
+	struct timespec deadline, t;
+	enum vmm_stop why;
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += vmm->args.timeout;
 	pthread_mutex_lock(&stop_lock);
 	while (vmm->stop == VMM_RUNNING) {
-		if (!vmm->args.timeout) {
-			pthread_cond_wait(&stop_cond, &stop_lock);
-		} else if (pthread_cond_timedwait(&stop_cond, &stop_lock,
-						  &deadline) == ETIMEDOUT) {
-			pthread_mutex_unlock(&stop_lock);
-			vmm_request_stop(vmm, VMM_STOP_TIMEOUT);
-			pthread_mutex_lock(&stop_lock);
-		}
+		next_wait(vmm, &deadline, &t);
+		pthread_cond_timedwait(&stop_cond, &stop_lock, &t);
+		why = due_stop(vmm, &deadline);
+		if (why == VMM_RUNNING || vmm->stop != VMM_RUNNING)
+			continue;
+		pthread_mutex_unlock(&stop_lock);
+		vmm_request_stop(vmm, why);
+		pthread_mutex_lock(&stop_lock);
 	}
 	pthread_mutex_unlock(&stop_lock);
 }
@@ -203,7 +285,7 @@ static void dump_vcpus(struct vmm *vmm)
 int vmm_run(struct vmm *vmm)
 {
 	unsigned int i;
-	int ret = install_kick();
+	int ret = install_handlers(vmm);
 
 	for (i = 0; !ret && i < vmm->args.vcpus; i++) {
 		struct vmm_vcpu *v = &vmm->vcpus[i];

@@ -8,7 +8,7 @@
 # The host tests (tests/host/tools/virtio_*.c) compile the same sources in.
 
 VIRTIO_SRCS	:= $(addprefix tools/vmdev-vmm/,virtq.c virtio_mmio.c \
-		   virtio_mmio_io.c blk.c rng.c devmgr.c devmgr_acpi.c)
+		   virtio_mmio_io.c virtio_mmio_snapshot.c blk.c rng.c devmgr.c devmgr_acpi.c)
 VIRTIO_OBJS	:= $(VIRTIO_SRCS:%.c=$(O)/%.o)
 VMM_EXTRA_SRCS	+= $(VIRTIO_SRCS)
 

@@ -100,4 +100,40 @@ uint32_t virtio_mmio_int_status(struct virtio_mmio *t);
 /* The guest's InterruptACK without rd (host tests). */
 void virtio_mmio_int_ack(struct virtio_mmio *t, uint32_t bits);
 
+/*
+ * The transport's own state in a snapshot (virtio_mmio_snapshot.c):
+ * what the driver negotiated and set up, and where each queue stands.
+ * InterruptStatus is the register device's (libvmdev's device blob);
+ * int_status here only without one. The device models keep no state of
+ * their own between requests (blk, rng).
+ */
+struct virtio_mmio_queue_state {
+	uint64_t desc, avail, used;
+	uint16_t num, last_avail, used_idx, signalled;
+	uint8_t ready;
+	uint8_t zero[7];
+};
+
+struct virtio_mmio_state {
+	uint32_t device_id, nr_queues;
+	uint32_t status, dev_feat_sel, drv_feat_sel, queue_sel;
+	uint32_t config_gen, int_status;
+	uint64_t driver_features;
+	struct virtio_mmio_queue_state q[VIRTIO_MMIO_MAX_QUEUES];
+};
+
+/*
+ * Save and restore the transport's state (its I/O thread stopped, or
+ * not yet woken: the vCPUs paused). Restore checks everything first:
+ * -EMEDIUMTYPE (another device or queue count), -EINVAL (features not
+ * offered, a queue that does not fit guest memory, nonzero padding);
+ * nothing changes on error. Then virtio_mmio_notify() takes what the
+ * driver made available meanwhile.
+ */
+void virtio_mmio_save(struct virtio_mmio *t, struct virtio_mmio_state *s);
+int virtio_mmio_restore(struct virtio_mmio *t,
+			const struct virtio_mmio_state *s);
+/* Requests the driver made available that the device has not taken. */
+uint32_t virtio_mmio_pending(struct virtio_mmio *t);
+
 #endif /* VMDEV_VMM_VIRTIO_MMIO_H */

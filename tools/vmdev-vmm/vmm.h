@@ -19,6 +19,9 @@
  *   stats.c    exits that reached the VMM, by port and address
  *   mark.c     the guest's marks on VMM_MARK_PORT: phases, timed
  *   kvmstats.c KVM's per-vCPU counters, at each mark (--stats)
+ *   snapshot.c snapshot and restore of the whole guest (--snapshot,
+ *              --restore), in a file of snapfile.c's format, with KVM's
+ *              state from kvm_state.c
  *
  * The virtio-mmio devices (--disk, --rng) come from the MMIO device
  * manager, devmgr.h (virtio.mk, Documentation/virtio.rst).
@@ -37,6 +40,7 @@
 #include <vmdev/regdev.h>
 #include <vmdev/vm.h>
 
+#include "snapfile.h"
 #include "virtio_mem.h"
 
 #define VMM_MAX_VCPUS		2
@@ -55,6 +59,8 @@
  */
 #define VMM_MARK_PORT		0x500
 #define VMM_MARK_INIT		1
+/* With --snapshot: the guest asks for a snapshot (snapshot.c). */
+#define VMM_MARK_SNAPSHOT	6
 
 struct vmm_args {
 	const char *kernel;
@@ -70,6 +76,9 @@ struct vmm_args {
 	bool disk_ro;			/* open it read-only */
 	bool rng;			/* a virtio-rng */
 	bool kvm_bus;			/* level 3: devices on KVM's bus */
+	const char *snapshot;		/* --snapshot FILE, NULL: none */
+	const char *restore;		/* --restore FILE, NULL: boot */
+	const char *boot_opt;		/* an option --restore excludes */
 };
 
 /* Why the VM stopped: the first reason recorded wins. */
@@ -79,6 +88,7 @@ enum vmm_stop {
 	VMM_STOP_POWEROFF,	/* KVM_SYSTEM_EVENT_SHUTDOWN */
 	VMM_STOP_TIMEOUT,
 	VMM_STOP_ERROR,
+	VMM_STOP_SNAPSHOT,	/* paused for --snapshot */
 };
 
 struct vmm_vcpu {
@@ -90,6 +100,7 @@ struct vmm_vcpu {
 	struct vmdev_vcpu *vcpu;
 	pthread_t thread;
 	bool started;
+	bool paused;		/* out of KVM_RUN, its last exit completed */
 };
 
 /* A register device of the VMM, for teardown and for --stats. */
@@ -119,10 +130,18 @@ struct vmm {
 	volatile sig_atomic_t stop;	/* enum vmm_stop */
 	double t_start;			/* CLOCK_MONOTONIC, seconds */
 	struct vmm_kvmstats *kvmstats;	/* vCPU 0's, with --stats */
+	int64_t rtc_time;		/* the CMOS clock's time (rtc.c) */
+	struct snap_reader snap;	/* --restore's file, while read */
+};
+
+/* The i8042's own state in a snapshot (i8042.c), opaque to the rest. */
+struct vmm_i8042_record {
+	uint8_t bytes[24];
 };
 
 /* args.c */
 int vmm_parse_args(struct vmm_args *a, int argc, char **argv);
+int vmm_check_disk(const struct vmm_args *a);
 
 /* memory.c */
 int vmm_memory_init(struct vmm *vmm);
@@ -150,6 +169,8 @@ uint64_t vmm_serial_drains(struct vmm *vmm, pid_t *tid);
 
 /* i8042.c, rtc.c */
 int vmm_i8042_init(struct vmm *vmm);
+void vmm_i8042_save(struct vmm_i8042_record *rec);
+int vmm_i8042_restore(const struct vmm_i8042_record *rec);
 int vmm_rtc_init(struct vmm *vmm);
 
 /* legacy.c */
@@ -180,6 +201,13 @@ void vmm_stats_print(struct vmm *vmm);
 
 /* mark.c */
 void vmm_mark(struct vmm *vmm, uint8_t value);
+
+/* snapshot.c: save after vmm_run() stopped for VMM_STOP_SNAPSHOT; open
+ * --restore's file before the machine is made (it sets the args), and
+ * restore once the devices and vCPUs exist. 0 or -errno, said. */
+int vmm_snapshot_save(struct vmm *vmm);
+int vmm_snapshot_open(struct vmm *vmm);
+int vmm_snapshot_restore(struct vmm *vmm);
 
 /* kvmstats.c */
 struct vmm_kvmstats *vmm_kvmstats_open(int vcpu_fd);

@@ -20,7 +20,7 @@
 # transport, its devices and the MMIO device manager add their sources to
 # VMM_EXTRA_SRCS (see the hooks in main.c).
 VMM_CORE	:= main args memory boot cpu mptable serial i8042 rtc legacy run \
-		   stats mark kvmstats
+		   stats mark kvmstats snapfile kvm_state snapshot
 VMM_SRCS	:= $(VMM_CORE:%=tools/vmdev-vmm/%.c) $(VMM_EXTRA_SRCS)
 VMM_OBJS	:= $(VMM_SRCS:%.c=$(O)/%.o)
 VMM_BIN		:= $(O)/vmm/vmdev-vmm
@@ -71,9 +71,16 @@ l2-initramfs: $(VMM_L2_INITRD)
 # for make check).
 VMM_BOOT_TEST	:= $(O)/vmm/vmm_boot
 VMM_BOOT_SMP	:= $(O)/vmm/vmm_boot_smp
+# Live snapshot and restore across modes (tests/vmm/vmm_snapshot.c), in
+# check-linux's test VM after the boot test.
+VMM_SNAP_TEST	:= $(O)/vmm/vmm_snapshot
 VM_LINUX_RUN	= $(TOP)/tests/vm/run-vm.sh -t 1060
 
 $(VMM_BOOT_TEST) $(VMM_BOOT_SMP): $(O)/vmm/%: tests/vmm/%.c tests/vmm/vmm_boot.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -MMD -MP -static -pthread -o $@ $<
+
+$(VMM_SNAP_TEST): tests/vmm/vmm_snapshot.c tests/vmm/vmm_run.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -MMD -MP -static -pthread -o $@ $<
 
@@ -86,19 +93,19 @@ $(VMM_BENCH): tests/vmm/vmm_bench.c
 	$(CC) $(TEST_CFLAGS) -O2 -MMD -MP -static -pthread -o $@ $<
 
 $(O)/vm/%/linux.cpio: $(O)/kmod/%/vmdev.ko $(VMM_BOOT_TEST) $(VMM_BOOT_SMP) \
-		      $(VMM_BIN) \
+		      $(VMM_SNAP_TEST) $(VMM_BIN) \
 		      $(O)/vmm/l2/%/initramfs.cpio tests/vm/mkinitramfs.sh \
 		      tests/vm/init
 	$(TOP)/tests/vm/mkinitramfs.sh -k $* -m $< -o $@ \
 		-f $(VMM_BIN):bin/vmdev-vmm \
 		-f $(VMDEV_CACHE)/kernels/$*/root/boot/vmlinuz-$*:boot/vmlinuz-l2 \
 		-f $(O)/vmm/l2/$*/initramfs.cpio:boot/l2-initramfs.cpio \
-		$(VMM_BOOT_TEST) $(VMM_BOOT_SMP)
+		$(VMM_BOOT_TEST) $(VMM_BOOT_SMP) $(VMM_SNAP_TEST)
 
 vm-linux:
 	$(VM_NEED_KVER)
 	@$(MAKE) --no-print-directory $(VM_IMAGES)/linux.cpio
-	@$(VM_LINUX_RUN) -T 2300 -p vmm_boot,vmm_boot_smp \
+	@$(VM_LINUX_RUN) -T 2900 -p vmm_boot,vmm_boot_smp,vmm_snapshot \
 		-r $(O)/results/linux-$(VM_KVER).res \
 		-l $(O)/vm-logs/$(VM_KVER)-linux $(VM_KVER) \
 		$(VM_IMAGES)/linux.cpio
@@ -136,7 +143,8 @@ bench-linux:
 	fi; \
 	exit $$st
 
--include $(VMM_OBJS:.o=.d) $(VMM_BOOT_TEST).d $(VMM_BOOT_SMP).d $(VMM_BENCH).d
+-include $(VMM_OBJS:.o=.d) $(VMM_BOOT_TEST).d $(VMM_BOOT_SMP).d $(VMM_BENCH).d \
+	$(VMM_SNAP_TEST).d
 
 # Where the console workload's time goes: perf in the test VM during it,
 # per mode (tests/vmm/vmm_perf.sh). perf and its libraries come from the
