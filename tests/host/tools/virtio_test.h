@@ -24,6 +24,7 @@
 #include "../../../tools/vmdev-vmm/virtq.c"
 #include "../../../tools/vmdev-vmm/virtio_mmio.c"
 #include "../../../tools/vmdev-vmm/virtio_mmio_io.c"
+#include "../../../tools/vmdev-vmm/virtio_mmio_snapshot.c"
 #include "../../../tools/vmdev-vmm/blk.c"
 #include "../../../tools/vmdev-vmm/rng.c"
 #include "../../../tools/vmdev-vmm/devmgr.c"
