@@ -74,6 +74,8 @@ enum mode { M_KERNEL, M_USER, M_KVM_BUS, NR_MODES };
 static const char *const kvm_names[] = {
 	"exits", "io_exits", "mmio_exits", "irq_exits", "halt_exits",
 	"halt_wait_ns", "irq_injections", "irq_window_exits",
+	"halt_attempted_poll", "halt_successful_poll", "halt_poll_success_ns",
+	"halt_poll_fail_ns", "halt_wakeup",
 	/* and the VMM's threads (its "mark N threads:" lines) */
 	"vcpu_run_ms", "vcpu_wait_ms", "console_out_run_ms",
 	"console_out_wait_ms", "console_drains",

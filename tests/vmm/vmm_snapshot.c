@@ -17,9 +17,12 @@
  * The three consoles, end to end, must hold every line once, in order
  * (no byte lost or repeated: a broken line fails too), the disk rounds
  * all verified (the I/O in flight at each pause completed), and the
- * image the rounds' blocks. A step that stalls on the test bed (no sign
- * of life for STALL_SECS: Documentation/guests.rst, "Interrupts
- * delivered twice") is tried again from the same starting point.
+ * image the rounds' blocks. And a save that fails (failed_save_goes_on)
+ * loses nothing: the guest goes on from the pause to its end.
+ *
+ * A step that stalls on the test bed (no sign of life for STALL_SECS:
+ * Documentation/guests.rst, "Interrupts delivered twice") is tried again
+ * from the same starting point.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -116,20 +119,20 @@ static void log_run(struct __test_metadata *_metadata, int step,
 		TH_LOG("step %d: console:\n%s", step, r->out);
 }
 
-/* Step 1: boot in kernel mode to the first snapshot. */
+/* Step 1: boot in kernel mode with --snapshot to (the first snapshot). */
 static bool boot_to_snapshot(struct __test_metadata *_metadata,
-			     FIXTURE_DATA(snapshot) *self)
+			     FIXTURE_DATA(snapshot) *self, const char *to)
 {
 	const char *args[] = {
 		VMM, "-k", L2_KERNEL, "-i", L2_INITRD, "-m", "128M",
 		"--mode", "kernel", "--timeout", RUN_SECS, "--disk",
-		self->disk, "--rng", "--append", QUIET, "--snapshot",
-		self->snap_a, NULL,
+		self->disk, "--rng", "--append", QUIET, "--snapshot", to,
+		NULL,
 	};
 
 	if (make_disk(self->disk))
 		return false;
-	unlink(self->snap_a);
+	unlink(to);
 	if (vmm_run_watch(self->run[0], args, NULL, true,
 			  "vmdev-vmm: mark 1 at ", STALL_SECS))
 		return false;
@@ -274,7 +277,7 @@ TEST_F_TIMEOUT(snapshot, kernel_user_kernel, TEST_SECS)
 	if (access("/dev/vmdev", R_OK | W_OK))
 		SKIP(return, "/dev/vmdev: %s (vmdev.ko not loaded)",
 		     strerror(errno));
-	STEP(1, boot_to_snapshot(_metadata, self));
+	STEP(1, boot_to_snapshot(_metadata, self, self->snap_a));
 	expect_saved(_metadata, self->run[0], self->snap_a);
 	EXPECT_NE(NULL, strstr(self->run[0]->err, "kernel mode"));
 	expect_ticks(_metadata, self->run[0], 1, 10);
@@ -303,6 +306,47 @@ TEST_F_TIMEOUT(snapshot, kernel_user_kernel, TEST_SECS)
 		strcat(self->console, self->run[i]->out);
 	check_console(_metadata, self->console);
 	check_disk(_metadata, self->disk);
+}
+
+/* The number of times needle is in haystack. */
+static int count(const char *haystack, const char *needle)
+{
+	int n = 0;
+
+	while ((haystack = strstr(haystack, needle))) {
+		n++;
+		haystack++;
+	}
+	return n;
+}
+
+/*
+ * A save that fails (here: the file's directory does not exist) loses
+ * nothing: the VMM says so, the guest goes on from the pause, both
+ * times, to its end, with its console and disk whole.
+ */
+TEST_F_TIMEOUT(snapshot, failed_save_goes_on, TEST_SECS)
+{
+	struct vmm_run *r = self->run[0];
+	char rounds[64], path[80];
+
+	if (access("/dev/vmdev", R_OK | W_OK))
+		SKIP(return, "/dev/vmdev: %s (vmdev.ko not loaded)",
+		     strerror(errno));
+	snprintf(path, sizeof(path), "%s/none/x.snap", self->dir);
+	STEP(1, boot_to_snapshot(_metadata, self, path));
+	EXPECT_EQ(0, r->status);
+	EXPECT_NE(NULL, strstr(r->err, "guest stopped (reset)"));
+	EXPECT_EQ(2, count(r->err, "snapshot failed: the guest goes on"));
+	EXPECT_EQ(2, count(r->err, "No such file or directory"));
+	expect_ticks(_metadata, r, 1, TICKS + 1);
+	check_console(_metadata, r->out);
+	snprintf(rounds, sizeof(rounds),
+		 "vmdev-l2: snap disk: %d of %d rounds verified\r\n", ROUNDS,
+		 ROUNDS);
+	EXPECT_NE(NULL, strstr(r->out, rounds));
+	check_disk(_metadata, self->disk);
+	EXPECT_NE(0, access(path, F_OK));
 }
 
 TEST_HARNESS_MAIN

@@ -26,7 +26,8 @@
 static const char *const wanted[] = {
 	"exits", "io_exits", "mmio_exits", "irq_exits", "irq_window_exits",
 	"halt_exits", "halt_wait_ns", "halt_successful_poll",
-	"irq_injections", "signal_exits", "preemption_reported",
+	"halt_attempted_poll", "halt_poll_success_ns", "halt_poll_fail_ns",
+	"halt_wakeup", "irq_injections", "signal_exits", "preemption_reported",
 };
 
 #define NR_WANTED	(sizeof(wanted) / sizeof(*wanted))

@@ -378,6 +378,25 @@ static int create_machine(struct vmm *vmm, int *status)
 	return ret;
 }
 
+/*
+ * Run the guest until it stops; a pause for --snapshot saves it and
+ * ends the VMM, or, when the save failed, lets the guest go on.
+ */
+static void run_and_save(struct vmm *vmm)
+{
+	for (;;) {
+		vmm_run(vmm);
+		vmm_serial_stop(vmm);	/* the console's last bytes first */
+		if (vmm->stop != VMM_STOP_SNAPSHOT || !vmm_snapshot_save(vmm))
+			return;
+		vmm_err("snapshot failed: the guest goes on");
+		if (vmm_snapshot_resume(vmm)) {
+			vmm->stop = VMM_STOP_ERROR;
+			return;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct vmm vmm = { .kvm_fd = -1, .vm_fd = -1 };
@@ -396,10 +415,7 @@ int main(int argc, char **argv)
 			vmm.args.restore ? "restored from " : "command line: ",
 			vmm.args.restore ? vmm.args.restore : vmm.cmdline);
 		vmm.t_start = vmm_now();
-		ret = vmm_run(&vmm);
-		vmm_serial_fini(&vmm);	/* the console's last bytes first */
-		if (vmm.stop == VMM_STOP_SNAPSHOT && vmm_snapshot_save(&vmm))
-			vmm.stop = VMM_STOP_ERROR;
+		run_and_save(&vmm);
 		status = exit_status(&vmm, vmm_now() - vmm.t_start);
 		if (vmm.args.stats)
 			vmm_stats_print(&vmm);

@@ -282,10 +282,21 @@ static void dump_vcpus(struct vmm *vmm)
 	}
 }
 
+/*
+ * Run the vCPUs until the VM stops. Called again after a pause for a
+ * snapshot that failed: the guest goes on where it paused.
+ */
 int vmm_run(struct vmm *vmm)
 {
 	unsigned int i;
 	int ret = install_handlers(vmm);
+
+	snapshot_requested = 0;
+	vmm->stop = VMM_RUNNING;
+	for (i = 0; i < vmm->args.vcpus; i++) {
+		vmm->vcpus[i].run->immediate_exit = 0;
+		vmm->vcpus[i].started = vmm->vcpus[i].paused = false;
+	}
 
 	for (i = 0; !ret && i < vmm->args.vcpus; i++) {
 		struct vmm_vcpu *v = &vmm->vcpus[i];

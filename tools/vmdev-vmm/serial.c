@@ -123,6 +123,16 @@ int vmm_serial_init(struct vmm *vmm)
 		vmm_err("COM1: IRQ %d: %s", COM1_GSI, strerror(-ret));
 		return ret;
 	}
+	return vmm_serial_start(vmm);
+}
+
+/* The backend threads, at init and again after a pause. */
+int vmm_serial_start(struct vmm *vmm)
+{
+	struct vmm_serial *s = vmm->serial;
+	int ret;
+
+	s->stop = false;
 	ret = -pthread_create(&s->out_thread, NULL, output_main, s);
 	s->out_started = !ret;
 	if (!ret) {
@@ -151,8 +161,11 @@ uint64_t vmm_serial_drains(struct vmm *vmm, pid_t *tid)
 	return s ? __atomic_load_n(&s->drains, __ATOMIC_RELAXED) : 0;
 }
 
-/* After the vCPUs stopped: the last bytes out, threads joined. */
-void vmm_serial_fini(struct vmm *vmm)
+/*
+ * After the vCPUs stopped: threads joined, the last bytes out (a pause
+ * for a snapshot leaves nothing in the transmit FIFO).
+ */
+void vmm_serial_stop(struct vmm *vmm)
 {
 	struct vmm_serial *s = vmm->serial;
 
@@ -163,9 +176,15 @@ void vmm_serial_fini(struct vmm *vmm)
 		pthread_join(s->out_thread, NULL);
 	if (s->in_started)
 		pthread_join(s->in_thread, NULL);
+	s->out_started = s->in_started = false;
 	if (s->uart)
 		while (drain(s) > 0)
 			;
-	free(s);
+}
+
+void vmm_serial_fini(struct vmm *vmm)
+{
+	vmm_serial_stop(vmm);
+	free(vmm->serial);
 	vmm->serial = NULL;
 }

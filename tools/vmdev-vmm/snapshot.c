@@ -163,11 +163,18 @@ static int save_state(struct vmm *vmm, struct snap_writer *w)
 	return 0;
 }
 
+/*
+ * The file is written under a temporary name and renamed when complete:
+ * a failed save (a full disk, say) leaves no partial file and an earlier
+ * snapshot of the same name as it was; the guest then goes on
+ * (vmm_snapshot_resume()).
+ */
 int vmm_snapshot_save(struct vmm *vmm)
 {
 	const char *path = vmm->args.snapshot;
 	double t0 = vmm_now();
 	struct snap_writer w;
+	char tmp[CFG_PATH_MAX + 8];
 	struct stat st;
 	int64_t size;
 	unsigned int i;
@@ -178,19 +185,24 @@ int vmm_snapshot_save(struct vmm *vmm)
 			vmm_err("snapshot: vCPU %u did not pause", i);
 			return -EIO;
 		}
-	ret = snap_write_begin(&w, path);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		vmm_err("snapshot %s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	ret = snap_write_begin(&w, tmp);
 	if (ret) {
-		vmm_err("snapshot %s: %s", path, strerror(-ret));
+		vmm_err("snapshot %s: %s", tmp, strerror(-ret));
 		return ret;
 	}
 	ret = save_state(vmm, &w);
 	size = snap_write_end(&w);
-	if (!ret && size < 0) {
+	if (!ret && size < 0)
 		ret = size;
-		vmm_err("snapshot %s: %s", path, strerror(-ret));
-	}
+	if (!ret && rename(tmp, path))
+		ret = -errno;
 	if (ret) {
-		unlink(path);
+		vmm_err("snapshot %s: %s", path, strerror(-ret));
+		unlink(tmp);
 		return ret;
 	}
 	if (stat(path, &st))
@@ -202,6 +214,27 @@ int vmm_snapshot_save(struct vmm *vmm)
 		(unsigned long long)(vmm->mem_size >> 20), nr_virtio(vmm),
 		virtio_pending(vmm), vmm_now() - t0);
 	return 0;
+}
+
+int vmm_snapshot_resume(struct vmm *vmm)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < nr_virtio(vmm); i++) {
+		struct devmgr_dev *d = devmgr_get(vmm->devmgr, i);
+
+		ret = virtio_mmio_start(devmgr_dev_transport(d),
+					devmgr_dev_regdev(d));
+		/* Doorbells rung while the thread was away: take them now. */
+		if (!ret)
+			virtio_mmio_notify(devmgr_dev_transport(d));
+	}
+	if (!ret)
+		ret = vmm_serial_start(vmm);
+	if (ret)
+		vmm_err("resume after the snapshot: %s", strerror(-ret));
+	return ret;
 }
 
 static int bad_file(const char *path, const char *why)

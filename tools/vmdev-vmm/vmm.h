@@ -163,6 +163,8 @@ int vmm_mptable_write(struct vmm *vmm);
 
 /* serial.c */
 int vmm_serial_init(struct vmm *vmm);
+int vmm_serial_start(struct vmm *vmm);
+void vmm_serial_stop(struct vmm *vmm);
 void vmm_serial_fini(struct vmm *vmm);
 uint64_t vmm_serial_out_bytes(struct vmm *vmm);
 uint64_t vmm_serial_drains(struct vmm *vmm, pid_t *tid);
@@ -206,6 +208,8 @@ void vmm_mark(struct vmm *vmm, uint8_t value);
  * --restore's file before the machine is made (it sets the args), and
  * restore once the devices and vCPUs exist. 0 or -errno, said. */
 int vmm_snapshot_save(struct vmm *vmm);
+/* After a failed save: the I/O threads again, for vmm_run() to go on. */
+int vmm_snapshot_resume(struct vmm *vmm);
 int vmm_snapshot_open(struct vmm *vmm);
 int vmm_snapshot_restore(struct vmm *vmm);
 
