@@ -16,10 +16,18 @@
 extern "C" {
 #endif
 
+struct vmdev_resource_manager;
+
 struct vmdev_snapshot_opts {
 	size_t sz;
 	/* None defined yet: must be zero. */
 	uint32_t flags;
+	/*
+	 * vmdev_vm_save() and vmdev_vm_restore() only (-EINVAL elsewhere):
+	 * the VMM's resource manager, whose allocations go in the same
+	 * blob and come back with it (Documentation/snapshot.rst).
+	 */
+	struct vmdev_resource_manager *resources;
 };
 
 /*
