@@ -254,7 +254,7 @@ static int layout_check(const struct vm_snap *s, const struct vm_blob *b)
 		have++;
 	if (have != b->nr_devs || !b->layout != !s->has_user)
 		return -EMEDIUMTYPE;
-	if (b->layout != NULL)
+	if (b->layout)
 		return vm_snap_layout_check(s, b->layout, b->layout_len);
 	return 0;
 }
