@@ -58,6 +58,8 @@ typedef int (*vmdev_io_write_fn)(void *opaque, enum vmdev_space space,
  * a negative errno with nothing changed. With VMDEV_DEVICE_RESTORE_CHECK
  * in flags, only validate: vmdev_vm_restore() checks every device before
  * it changes any, so a restore that passed the check must not fail.
+ * Both run with the vm's lock held: they must not create or free the
+ * vm's register devices.
  */
 typedef ssize_t (*vmdev_io_save_fn)(void *opaque, void *buf, size_t len);
 typedef int (*vmdev_io_restore_fn)(void *opaque, const void *buf, size_t len,
