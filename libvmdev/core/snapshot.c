@@ -203,3 +203,26 @@ int vmdev_snap_ctx_next(const void *blob, size_t len, size_t *pos, u32 *id,
 	}
 	return ret;
 }
+
+void vmdev_snap_sec_put(void *p, u32 tag, u32 len, u32 id)
+{
+	vmdev_snap_put_sec(p, tag, len, id);
+}
+
+int vmdev_snap_ctx_hdr(const void *blob, size_t len, u32 *nr_sec)
+{
+	return vmdev_snap_check_hdr(blob, len, VMDEV_SNAP_KIND_CONTEXT, nr_sec);
+}
+
+int vmdev_snap_sec_next(const void *blob, size_t len, size_t *pos,
+			struct vmdev_snap_sec *sec)
+{
+	struct snap_sec s;
+	int ret = vmdev_snap_next_sec(blob, len, pos, &s);
+
+	if (ret > 0)
+		*sec = (struct vmdev_snap_sec){ .tag = s.tag, .flags = s.flags,
+						.len = s.len, .id = s.id,
+						.data = s.data };
+	return ret;
+}

@@ -28,6 +28,10 @@
 #define VMDEV_SNAP_TAG_REGS	2	/* device: every register's state */
 #define VMDEV_SNAP_TAG_IRQ	3	/* device: interrupt line levels */
 #define VMDEV_SNAP_TAG_DEVICE	16	/* context: one device blob */
+/* Sections of a library vm blob only (libvmdev/vm/snapshot_vm.c). */
+#define VMDEV_SNAP_TAG_LAYOUT	17	/* vm: the I/O manager's ranges */
+#define VMDEV_SNAP_TAG_USERDEV	18	/* vm: a userspace device's bytes */
+#define VMDEV_SNAP_TAG_RESOURCES 19	/* vm: a resource manager */
 
 /* Section flags: a reader may skip an unknown tag carrying it. */
 #define VMDEV_SNAP_SEC_F_OPTIONAL	0x1U
@@ -97,5 +101,45 @@ void vmdev_snap_ctx_finish(void *buf, size_t pos, u32 nr);
 int vmdev_snap_ctx_check(const void *blob, size_t len, u32 *nr);
 int vmdev_snap_ctx_next(const void *blob, size_t len, size_t *pos, u32 *id,
 			const void **dev_blob, size_t *dev_len);
+
+/*
+ * The format's pieces for the library's vm blobs, which add sections of
+ * their own to a context blob: little-endian fields, section headers
+ * (put: the 16 bytes; the caller zero-pads the payload to 8), the header
+ * and checksum check of a context blob (0 and its section count, or the
+ * errors above) and a walk of its sections from *pos =
+ * VMDEV_SNAP_HDR_SIZE (1, 0 at the end, or -EBADMSG / -EPROTONOSUPPORT).
+ */
+struct vmdev_snap_sec {
+	u32 tag;
+	u32 flags;
+	u32 len;
+	u32 id;
+	const void *data;
+};
+
+static inline u64 vmdev_snap_get(const void *p, u32 bytes)
+{
+	const u8 *b = p;
+	u64 v = 0;
+
+	while (bytes--)
+		v = (v << 8) | b[bytes];
+	return v;
+}
+
+static inline void vmdev_snap_put(void *p, u32 bytes, u64 v)
+{
+	u8 *b = p;
+	u32 i;
+
+	for (i = 0; i < bytes; i++, v >>= 8)
+		b[i] = (u8)v;
+}
+
+void vmdev_snap_sec_put(void *p, u32 tag, u32 len, u32 id);
+int vmdev_snap_ctx_hdr(const void *blob, size_t len, u32 *nr_sec);
+int vmdev_snap_sec_next(const void *blob, size_t len, size_t *pos,
+			struct vmdev_snap_sec *sec);
 
 #endif /* VMDEV_CORE_SNAPSHOT_H */

@@ -34,19 +34,12 @@ static inline size_t snap_align8(size_t n)
 
 static inline u64 snap_get(const u8 *p, u32 bytes)
 {
-	u64 v = 0;
-
-	while (bytes--)
-		v = (v << 8) | p[bytes];
-	return v;
+	return vmdev_snap_get(p, bytes);
 }
 
 static inline void snap_put(u8 *p, u32 bytes, u64 v)
 {
-	u32 i;
-
-	for (i = 0; i < bytes; i++, v >>= 8)
-		p[i] = (u8)v;
+	vmdev_snap_put(p, bytes, v);
 }
 
 /* A section as read from a blob; data points into it. */

@@ -17,6 +17,8 @@ struct vmdev_device {
 	vmdev_io_write_fn write;
 	void (*release)(void *opaque);
 	void *opaque;
+	vmdev_io_save_fn save;
+	vmdev_io_restore_fn restore;
 	/*
 	 * Serialized devices only. Error-checking, so that a callback which
 	 * re-enters its own device fails with -EDEADLK instead of hanging
@@ -48,7 +50,7 @@ int vmdev_device_new(const struct vmdev_device_opts *opts,
 
 	if (!opts || !out)
 		return vmdev_err(EINVAL);
-	err = VMDEV_OPTS_CHECK(opts, opaque);
+	err = VMDEV_OPTS_CHECK(opts, restore);
 	if (err)
 		return err;
 	kind = VMDEV_OPT(opts, kind, VMDEV_DEVICE_SERIALIZED);
@@ -56,6 +58,9 @@ int vmdev_device_new(const struct vmdev_device_opts *opts,
 		return vmdev_err(EINVAL);
 	/* A device that handles nothing is a mistake, not a sink. */
 	if (!VMDEV_OPT(opts, read, NULL) && !VMDEV_OPT(opts, write, NULL))
+		return vmdev_err(EINVAL);
+	/* Half a snapshot pair would save what cannot come back, or not. */
+	if (!VMDEV_OPT(opts, save, NULL) != !VMDEV_OPT(opts, restore, NULL))
 		return vmdev_err(EINVAL);
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
@@ -72,6 +77,8 @@ int vmdev_device_new(const struct vmdev_device_opts *opts,
 	dev->write = VMDEV_OPT(opts, write, NULL);
 	dev->release = VMDEV_OPT(opts, release, NULL);
 	dev->opaque = VMDEV_OPT(opts, opaque, NULL);
+	dev->save = VMDEV_OPT(opts, save, NULL);
+	dev->restore = VMDEV_OPT(opts, restore, NULL);
 	atomic_init(&dev->refs, 1);
 	*out = dev;
 	return 0;
@@ -115,6 +122,48 @@ void vmdev_device_call_of(const struct vmdev_device *dev,
 	call->write = dev->write;
 	call->opaque = dev->opaque;
 	call->direct = !dev->serialized;
+}
+
+bool vmdev_device_has_state(const struct vmdev_device *dev)
+{
+	return dev->save;
+}
+
+static int lock_dev(struct vmdev_device *dev)
+{
+	return dev->serialized ? -pthread_mutex_lock(&dev->lock) : 0;
+}
+
+static void unlock_dev(struct vmdev_device *dev)
+{
+	if (dev->serialized)
+		pthread_mutex_unlock(&dev->lock);
+}
+
+ssize_t vmdev_device_save(struct vmdev_device *dev, void *buf, size_t len)
+{
+	ssize_t ret = lock_dev(dev);
+
+	if (ret)
+		return ret;
+	ret = dev->save(dev->opaque, buf, len);
+	unlock_dev(dev);
+	/* Claiming more than it was given: a broken callback, not a size. */
+	if (ret > 0 && buf && (size_t)ret > len)
+		return -EIO;
+	return ret;
+}
+
+int vmdev_device_restore(struct vmdev_device *dev, const void *buf,
+			 size_t len, unsigned int flags)
+{
+	int ret = lock_dev(dev);
+
+	if (ret)
+		return ret;
+	ret = dev->restore(dev->opaque, buf, len, flags);
+	unlock_dev(dev);
+	return ret > 0 ? -EIO : ret;
 }
 
 int vmdev_device_access(struct vmdev_device *dev, enum vmdev_space space,

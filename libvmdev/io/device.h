@@ -34,4 +34,15 @@ int vmdev_device_access(struct vmdev_device *dev, enum vmdev_space space,
 			uint64_t base, uint64_t offset, void *data, size_t len,
 			bool write);
 
+/*
+ * Snapshots: whether the device has save/restore callbacks, and calls
+ * of them under its mutex if it is serialized. Negative errno returns;
+ * a callback that claims more bytes than it was given, or returns a
+ * positive value from restore, is -EIO.
+ */
+bool vmdev_device_has_state(const struct vmdev_device *dev);
+ssize_t vmdev_device_save(struct vmdev_device *dev, void *buf, size_t len);
+int vmdev_device_restore(struct vmdev_device *dev, const void *buf,
+			 size_t len, unsigned int flags);
+
 #endif /* VMDEV_DEVICE_H */

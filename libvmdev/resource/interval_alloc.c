@@ -375,3 +375,32 @@ void interval_alloc_put(struct interval_alloc *ia, uint64_t first)
 	}
 	avl_insert(&ia->free, &rec->node);
 }
+
+/* In order; the tree's height is at most 1.44 log2(n): recursion is fine. */
+static int walk(const struct avl_node *n,
+		int (*fn)(void *arg, uint64_t first, uint64_t last), void *arg)
+{
+	int ret;
+
+	if (!n)
+		return 0;
+	ret = walk(n->left, fn, arg);
+	if (!ret)
+		ret = fn(arg, n->key, span_of(n)->last);
+	return ret ? ret : walk(n->right, fn, arg);
+}
+
+int interval_alloc_walk(const struct interval_alloc *ia,
+			int (*fn)(void *arg, uint64_t first, uint64_t last),
+			void *arg)
+{
+	return walk(ia->used.root, fn, arg);
+}
+
+bool interval_alloc_held(const struct interval_alloc *ia, uint64_t first,
+			 uint64_t last)
+{
+	const struct avl_node *n = avl_find(&ia->used, first);
+
+	return n && span_of(n)->last == last;
+}

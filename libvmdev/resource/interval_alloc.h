@@ -62,4 +62,16 @@ void interval_alloc_unclaim(struct interval_alloc *ia, uint64_t first);
 /* Release a claimed allocation; cannot fail. */
 void interval_alloc_put(struct interval_alloc *ia, uint64_t first);
 
+/*
+ * Call fn for every allocation, by ascending first value, until it
+ * returns non-zero (which is returned); 0 when all were seen.
+ */
+int interval_alloc_walk(const struct interval_alloc *ia,
+			int (*fn)(void *arg, uint64_t first, uint64_t last),
+			void *arg);
+
+/* Whether [first, last] is exactly one allocation. */
+bool interval_alloc_held(const struct interval_alloc *ia, uint64_t first,
+			 uint64_t last);
+
 #endif /* VMDEV_INTERVAL_ALLOC_H */

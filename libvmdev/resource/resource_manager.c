@@ -14,31 +14,9 @@
 #include <stdlib.h>
 #include "alloc_internal.h"
 #include "interval_alloc.h"
+#include "manager_internal.h"
 #include "base/internal.h"
 #include "resource_internal.h"
-
-enum space_id {
-	SP_PIO,
-	SP_MEM,
-	SP_LEGACY_IRQ,
-	SP_MSI,
-	SP_KVM_SLOT,
-	SP_MAC,
-	NR_FIXED_SPACES,
-	SP_MMIO = NR_FIXED_SPACES,	/* not in fixed[]: see mmio[] */
-};
-
-struct space {
-	struct interval_alloc ia;
-	bool present;
-};
-
-struct vmdev_resource_manager {
-	pthread_mutex_t lock;
-	struct space fixed[NR_FIXED_SPACES];
-	size_t nr_mmio;
-	struct space mmio[];	/* sorted by first address */
-};
 
 /* The space an allocation of this type comes from. */
 static enum space_id space_of(uint32_t type)

@@ -14,10 +14,13 @@
 #include "snapshot_internal.h"
 #include "vm_internal.h"
 
-int vmdev_snap_check_opts(const struct vmdev_snapshot_opts *opts)
+int vmdev_snap_check_opts(const struct vmdev_snapshot_opts *opts,
+			  bool resources)
 {
-	if (VMDEV_OPTS_CHECK(opts, flags))
+	if (VMDEV_OPTS_CHECK(opts, resources))
 		return -EINVAL;
+	if (!resources && VMDEV_OPT(opts, resources, NULL))
+		return vmdev_err(EINVAL);
 	return VMDEV_OPT(opts, flags, 0) ? vmdev_err(EINVAL) : 0;
 }
 
@@ -63,7 +66,7 @@ int vmdev_regdev_save(struct vmdev_regdev *rd, void *buf, size_t len,
 
 	if (!rd)
 		return vmdev_err(EINVAL);
-	ret = vmdev_snap_check_opts(opts);
+	ret = vmdev_snap_check_opts(opts, false);
 	if (ret)
 		return ret;
 	return vmdev_snap_save_one(rd, buf, len);
@@ -118,7 +121,7 @@ int vmdev_regdev_restore(struct vmdev_regdev *rd, const void *blob,
 
 	if (!rd || !blob)
 		return vmdev_err(EINVAL);
-	ret = vmdev_snap_check_opts(opts);
+	ret = vmdev_snap_check_opts(opts, false);
 	if (ret)
 		return ret;
 	/* Both modes: the module's bound, checked before any copy. */

@@ -45,6 +45,28 @@ typedef int (*vmdev_io_write_fn)(void *opaque, enum vmdev_space space,
 				 uint64_t base, uint64_t offset,
 				 const void *data, size_t len);
 
+/*
+ * Snapshot callbacks of a device (Documentation/snapshot.rst), called by
+ * vmdev_vm_save() and vmdev_vm_restore() under the device's mutex if it
+ * is serialized, like read and write.
+ *
+ * save: with buf NULL, the most bytes a save can write now (the blob's
+ * bound); else write the state to buf (len bytes) and return its size,
+ * or -ENOSPC when len is too small, or another negative errno.
+ *
+ * restore: put back the state of len bytes a save wrote, returning 0 or
+ * a negative errno with nothing changed. With VMDEV_DEVICE_RESTORE_CHECK
+ * in flags, only validate: vmdev_vm_restore() checks every device before
+ * it changes any, so a restore that passed the check must not fail.
+ * Both run with the vm's lock held: they must not create or free the
+ * vm's register devices.
+ */
+typedef ssize_t (*vmdev_io_save_fn)(void *opaque, void *buf, size_t len);
+typedef int (*vmdev_io_restore_fn)(void *opaque, const void *buf, size_t len,
+				   unsigned int flags);
+
+#define VMDEV_DEVICE_RESTORE_CHECK	(1U << 0)
+
 enum vmdev_device_kind {
 	/*
 	 * The library calls the device under a per-device mutex: at most
@@ -63,6 +85,12 @@ struct vmdev_device_opts {
 	/* Called once, when the last reference goes; may be NULL. */
 	void (*release)(void *opaque);
 	void *opaque;			/* passed to every callback */
+	/*
+	 * Both or neither: a device without them has no state of its own
+	 * and is saved as nothing (its ranges are, in the vm's layout).
+	 */
+	vmdev_io_save_fn save;
+	vmdev_io_restore_fn restore;
 };
 
 struct vmdev_device;
@@ -70,7 +98,8 @@ struct vmdev_device;
 /*
  * Create a device holding one reference, which the caller owns. -EINVAL
  * for NULL opts or out, a bad opts size or non-zero unknown tail, an
- * unknown kind, or neither read nor write; -ENOMEM.
+ * unknown kind, neither read nor write, or one of save and restore
+ * without the other; -ENOMEM.
  */
 VMDEV_API int vmdev_device_new(const struct vmdev_device_opts *opts,
 			       struct vmdev_device **out);

@@ -16,10 +16,18 @@
 extern "C" {
 #endif
 
+struct vmdev_resource_manager;
+
 struct vmdev_snapshot_opts {
 	size_t sz;
 	/* None defined yet: must be zero. */
 	uint32_t flags;
+	/*
+	 * vmdev_vm_save() and vmdev_vm_restore() only (-EINVAL elsewhere):
+	 * the VMM's resource manager, whose allocations go in the same
+	 * blob and come back with it (Documentation/snapshot.rst).
+	 */
+	struct vmdev_resource_manager *resources;
 };
 
 /*
@@ -45,16 +53,24 @@ VMDEV_API int vmdev_regdev_restore(struct vmdev_regdev *rd, const void *blob,
 				   const struct vmdev_snapshot_opts *opts);
 
 /*
- * Every register device of vm at once: a context blob (snapshot.rst) with
- * one section per device, keyed by the device's creation number in the
- * vm (1 for the first vmdev_regdev_new() that succeeded, 2 for the next,
- * in both modes). vmdev_vm_save() returns as vmdev_regdev_save() does
- * (buf NULL: the bound for the devices now), -E2BIG over
- * VMDEV_SNAPSHOT_MAX; each device is saved atomically, the set of them is
- * one instant of the vm only with its vCPUs paused. vmdev_vm_restore()
- * needs the same creation numbers and maps (-EMEDIUMTYPE otherwise),
- * validates every device's blob, then applies them one by one; errors as
- * vmdev_regdev_restore(), nothing changed on error.
+ * A vm's whole device side at once: a context blob (snapshot.rst) with
+ * one section per register device, keyed by the device's creation
+ * number in the vm (1 for the first vmdev_regdev_new() that succeeded,
+ * 2 for the next, in both modes); when a userspace device holds a range
+ * of vmdev_vm_io(vm), the I/O manager's layout and the state of every
+ * userspace device with save/restore callbacks (<vmdev/io.h>), keyed by
+ * the space and base of its lowest range; with opts->resources, that
+ * manager's allocations. vmdev_vm_save() returns as vmdev_regdev_save()
+ * does (buf NULL: the bound for the vm now), -E2BIG over
+ * VMDEV_SNAPSHOT_MAX, or a device callback's error; each device is saved
+ * atomically, the set of them is one instant of the vm only with its
+ * vCPUs paused. vmdev_vm_restore() needs the same creation numbers and
+ * maps, the same layout and userspace devices with state, a manager of
+ * the same configuration when the blob has allocations and only then
+ * (-EMEDIUMTYPE otherwise) holding none the blob lacks (-EBUSY); it
+ * validates everything, userspace devices through their restore
+ * callback with VMDEV_DEVICE_RESTORE_CHECK, then applies it; errors as
+ * vmdev_regdev_restore() or a callback's, nothing changed on error.
  */
 VMDEV_API int vmdev_vm_save(struct vmdev_vm *vm, void *buf, size_t len,
 			    const struct vmdev_snapshot_opts *opts);
