@@ -295,6 +295,11 @@ int devmgr_cmdline(const struct devmgr *dm, char *buf, size_t len)
 	return (int)total;
 }
 
+struct vmdev_resource_manager *devmgr_resources(const struct devmgr *dm)
+{
+	return dm ? dm->rm : NULL;
+}
+
 size_t devmgr_count(const struct devmgr *dm)
 {
 	return dm ? dm->n : 0;

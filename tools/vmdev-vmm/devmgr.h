@@ -103,6 +103,8 @@ int devmgr_remove(struct devmgr *dm, struct devmgr_dev *d);
  */
 int devmgr_cmdline(const struct devmgr *dm, char *buf, size_t len);
 
+/* The resource manager its windows and lines come from (a snapshot's). */
+struct vmdev_resource_manager *devmgr_resources(const struct devmgr *dm);
 /* Devices present. */
 size_t devmgr_count(const struct devmgr *dm);
 /* Device i (0..count-1) in the order added, NULL past the end. */

@@ -11,8 +11,8 @@
  *
  * What the file holds (snapfile.h): the configuration; KVM's state of
  * the VM and of each vCPU (kvm_state.c); every register device's state
- * in one libvmdev blob (vmdev_vm_save(), the same bytes in kernel and
- * user mode); the i8042's and each virtio transport's own state; guest
+ * and the device manager's allocations in one libvmdev blob
+ * (vmdev_vm_save(), the same bytes in kernel and user mode); the i8042's and each virtio transport's own state; guest
  * RAM. Virtqueue requests the guest made available before the pause and
  * no I/O thread took are in RAM and in the queues' saved places: the
  * restored transports take them at once. A request an I/O thread had
@@ -97,9 +97,16 @@ static int save_config(struct vmm *vmm, struct snap_writer *w)
 	return 0;
 }
 
+/*
+ * libvmdev's blob: every register device's state, and the device
+ * manager's allocations (its windows and lines), which a restore finds
+ * held again by the same devices made in the same order.
+ */
 static int save_vmdev(struct vmm *vmm, struct snap_writer *w)
 {
-	int size = vmdev_vm_save(vmm->ctx, NULL, 0, NULL);
+	VMDEV_OPTS(vmdev_snapshot_opts, o,
+		   .resources = devmgr_resources(vmm->devmgr));
+	int size = vmdev_vm_save(vmm->ctx, NULL, 0, &o);
 	void *blob;
 
 	if (size < 0) {
@@ -109,7 +116,7 @@ static int save_vmdev(struct vmm *vmm, struct snap_writer *w)
 	blob = malloc(size);
 	if (!blob)
 		return -ENOMEM;
-	size = vmdev_vm_save(vmm->ctx, blob, size, NULL);
+	size = vmdev_vm_save(vmm->ctx, blob, size, &o);
 	if (size < 0)
 		vmm_err("snapshot: devices: %s", strerror(-size));
 	else
@@ -119,17 +126,26 @@ static int save_vmdev(struct vmm *vmm, struct snap_writer *w)
 }
 
 /*
- * The virtio devices: their I/O threads stopped first (each finishes
- * the request it is on), so that the state saved is the last one.
+ * The virtio I/O threads stop (each finishes the request it is on), so
+ * that the state saved is their last; vmm_snapshot_resume() starts them
+ * again if the save fails.
  */
+static void quiesce_virtio(struct vmm *vmm)
+{
+	size_t i;
+
+	for (i = 0; i < nr_virtio(vmm); i++) {
+		struct devmgr_dev *d = devmgr_get(vmm->devmgr, i);
+
+		virtio_mmio_stop(devmgr_dev_transport(d));
+	}
+}
+
 static void save_virtio(struct vmm *vmm, struct snap_writer *w)
 {
 	struct snap_virtio rec;
 	size_t i;
 
-	for (i = 0; i < nr_virtio(vmm); i++)
-		virtio_mmio_stop(devmgr_dev_transport(devmgr_get(vmm->devmgr,
-								 i)));
 	for (i = 0; i < nr_virtio(vmm); i++) {
 		struct devmgr_dev *d = devmgr_get(vmm->devmgr, i);
 
@@ -180,6 +196,7 @@ int vmm_snapshot_save(struct vmm *vmm)
 	unsigned int i;
 	int ret;
 
+	quiesce_virtio(vmm);
 	for (i = 0; i < vmm->args.vcpus; i++)
 		if (!vmm->vcpus[i].paused) {
 			vmm_err("snapshot: vCPU %u did not pause", i);
@@ -296,13 +313,15 @@ int vmm_snapshot_open(struct vmm *vmm)
 
 static int restore_vmdev(struct vmm *vmm)
 {
+	VMDEV_OPTS(vmdev_snapshot_opts, o,
+		   .resources = devmgr_resources(vmm->devmgr));
 	uint64_t len;
 	const void *blob = snap_find(&vmm->snap, SNAP_VMDEV, 0, &len);
 	int ret;
 
 	if (!blob)
 		return bad_file(vmm->args.restore, "no device state");
-	ret = vmdev_vm_restore(vmm->ctx, blob, len, NULL);
+	ret = vmdev_vm_restore(vmm->ctx, blob, len, &o);
 	if (ret)
 		vmm_err("restore %s: devices: %s", vmm->args.restore,
 			strerror(-ret));
