@@ -44,7 +44,7 @@ static int check_fifo(const struct vmdev_reg *r)
 {
 	const struct vmdev_reg_fifo *f = &r->arg.fifo;
 
-	if (!f->depth || f->depth > VMDEV_MAX_FIFO || f->pad ||
+	if (!f->depth || f->depth > VMDEV_MAX_FIFO || f->room > f->depth ||
 	    (r->flags & VMDEV_REG_F_PARTIAL) ||
 	    !arg_tail_zero(r, sizeof(*f)))
 		return -EINVAL;

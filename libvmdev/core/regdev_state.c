@@ -159,11 +159,17 @@ u64 vmdev_rdev_value(struct vmdev_rdev *dev, u32 reg)
 	}
 }
 
+/*
+ * "Not full" means room for the burst a writer makes after one look at
+ * the bit (struct vmdev_reg_fifo's room), "full" the opposite: a
+ * one-entry room would let the 8250 driver's 16-byte bursts overrun.
+ */
 static bool link_holds(const struct vmdev_rdev *dev,
 		       const struct vmdev_link *link)
 {
+	const struct vmdev_reg_fifo *f = &dev->regs[link->src].arg.fifo;
 	u32 count = dev->st[link->src].count;
-	u32 depth = dev->regs[link->src].arg.fifo.depth;
+	u32 room = f->room ? f->room : 1;
 
 	switch (link->cond) {
 	case VMDEV_LINK_EMPTY:
@@ -171,9 +177,9 @@ static bool link_holds(const struct vmdev_rdev *dev,
 	case VMDEV_LINK_NONEMPTY:
 		return count != 0;
 	case VMDEV_LINK_NOTFULL:
-		return count < depth;
+		return f->depth - count >= room;
 	default:
-		return count == depth;
+		return f->depth - count < room;
 	}
 }
 

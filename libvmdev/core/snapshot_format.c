@@ -53,7 +53,9 @@ static u64 digest_arg(u64 h, const struct vmdev_reg *r)
 	switch (r->type) {
 	case VMDEV_REG_FIFO_IN:
 	case VMDEV_REG_FIFO_OUT:
-		return fnv_le(h, r->arg.fifo.depth, 4);
+		h = fnv_le(h, r->arg.fifo.depth, 4);
+		/* Only when set: maps without it digest as they always did. */
+		return r->arg.fifo.room ? fnv_le(h, r->arg.fifo.room, 4) : h;
 	case VMDEV_REG_COUNTER:
 		h = fnv_le(h, r->arg.counter.mult, 4);
 		return fnv_le(h, r->arg.counter.shift, 4);

@@ -2,7 +2,8 @@
 /*
  * An 8250/16550A UART as a register map. The transmit path is complete
  * in the map: THR pushes into a FIFO the VMM drains, LSR THRE/TEMT and
- * the THR-empty interrupt follow "the FIFO has room". Received bytes are
+ * the THR-empty interrupt follow "the FIFO has room for a 16-byte burst"
+ * (what Linux's 8250 driver writes per THR-empty). Received bytes are
  * put into RBR's FIFO by the VMM and popped by the guest, with LSR DR and
  * the received-data interrupt following "the FIFO is not empty".
  *
@@ -27,6 +28,8 @@ static const struct vmdev_reg uart_regs[VMDEV_UART_NR_REGS] = {
 		.offset = 0, .width = 1, .type = VMDEV_REG_FIFO_IN,
 		.flags = VMDEV_REG_F_NOREAD, DLAB(0),
 		.arg.fifo.depth = VMDEV_UART_FIFO_DEPTH,
+		/* A 16550A driver writes 16 bytes per THR-empty it sees. */
+		.arg.fifo.room = VMDEV_UART_TX_BURST,
 	},
 	[VMDEV_UART_DLL] = {
 		.offset = 0, .width = 1, .type = VMDEV_REG_RW,

@@ -29,9 +29,11 @@ GUEST_IMAGE_DECLARE(uart);
 #define COM1		0x3f8
 #define LSR_PORT	(COM1 + 5)
 #define LSR_IDLE	(VMDEV_UART_LSR_THRE | VMDEV_UART_LSR_TEMT)
-#define EXTRA		100	/* bytes past a full FIFO */
-#define TEXT_LEN	(VMDEV_UART_FIFO_DEPTH + EXTRA)
-#define SPIN_POLLS	(VMDEV_UART_FIFO_DEPTH + 50)	/* surely spinning */
+/* What a guest polling THRE before each byte gets into an undrained THR. */
+#define FILLS		(VMDEV_UART_FIFO_DEPTH - VMDEV_UART_TX_BURST + 1)
+#define EXTRA		100	/* bytes past those */
+#define TEXT_LEN	(FILLS + EXTRA)
+#define SPIN_POLLS	(FILLS + 50)	/* surely spinning */
 #define PROGRESS	200	/* polls that show the loop still runs */
 #define WAIT_MS		60000
 #define ASYNC_TIMEOUT	240	/* seconds per test: nested KVM on TCG */
@@ -182,9 +184,9 @@ TEST_F_TIMEOUT(spin, signal_interrupts, ASYNC_TIMEOUT)
 	ASSERT_EQ(-EINTR, t.ret);
 	EXPECT_EQ((uint32_t)KVM_EXIT_INTR, self->vm.run->exit_reason);
 	/* Every byte is an LSR read and a THR write, all in the kernel. */
-	EXPECT_GE(t.exits, 2ULL * VMDEV_UART_FIFO_DEPTH + 50);
+	EXPECT_GE(t.exits, 2ULL * FILLS + 50);
 
-	ASSERT_EQ(VMDEV_UART_FIFO_DEPTH, drain(self, self->id));
+	ASSERT_EQ(FILLS, drain(self, self->id));
 	KRUN_EXPECT(&self->k, GUEST_PASS);
 	EXPECT_EQ(1U, self->k.user_exits);
 	ASSERT_EQ(EXTRA, drain(self, self->id));
@@ -236,7 +238,7 @@ TEST_F_TIMEOUT(spin, destroy_device, ASYNC_TIMEOUT)
 	ASSERT_EQ(0, kmod_destroy(self->ctx, self->id));
 	ASSERT_EQ(0, vcpu_join(&t));
 	ASSERT_EQ(0, t.ret);
-	EXPECT_GE(t.exits, 2ULL * VMDEV_UART_FIFO_DEPTH + 50);
+	EXPECT_GE(t.exits, 2ULL * FILLS + 50);
 	ASSERT_EQ((uint32_t)KVM_EXIT_IO, run->exit_reason);
 	EXPECT_EQ(KVM_EXIT_IO_IN, run->io.direction);
 	EXPECT_EQ(LSR_PORT, run->io.port);
@@ -251,7 +253,7 @@ TEST_F_TIMEOUT(spin, destroy_device, ASYNC_TIMEOUT)
 	KRUN_EXPECT(&self->k, GUEST_PASS);
 	EXPECT_EQ(1U, self->k.user_exits);
 	ASSERT_EQ(EXTRA, drain(self, id2));
-	EXPECT_EQ(0, memcmp(self->text + VMDEV_UART_FIFO_DEPTH, self->out,
+	EXPECT_EQ(0, memcmp(self->text + FILLS, self->out,
 			    EXTRA));
 }
 

@@ -418,10 +418,12 @@ static void run_boot(struct boot *b, enum mode m, struct vmm_run *r)
 		       b->why, r->err);
 	else
 		printf("# %s mode: init %.2f s (%llu exits to the VMM), "
-		       "console %.1f us/byte, blk %.2f MiB/s%s\n",
+		       "console %.1f us/byte, blk %.2f MiB/s (vCPU thread "
+		       "%.0f ms on a CPU)%s\n",
 		       mode_names[m], b->boot_s, b->exits[1],
-		       b->ns_per_byte / 1e3, b->mib_s, b->stalls ?
-		       " (after a stall)" : "");
+		       b->ns_per_byte / 1e3, b->mib_s,
+		       b->kvm[5][KVM_THR] - b->kvm[4][KVM_THR],
+		       b->stalls ? " (after a stall)" : "");
 	fflush(stdout);
 }
 

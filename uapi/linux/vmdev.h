@@ -65,7 +65,13 @@ enum vmdev_reg_type {
  */
 struct vmdev_reg_fifo {
 	__u32 depth;		/* entries of `width` bytes, 1..VMDEV_MAX_FIFO */
-	__u32 pad;
+	/*
+	 * The free entries VMDEV_LINK_NOTFULL stands for, 0..depth (0 and
+	 * 1: one): a writer that pushes a burst after one look at a "not
+	 * full" bit (the 8250 driver writes 16 bytes per THR-empty) needs
+	 * room for the whole burst.
+	 */
+	__u32 room;
 };
 
 struct vmdev_reg_counter {
@@ -123,6 +129,8 @@ struct vmdev_reg {
 /*
  * Status links: bits of register `dst` that mirror the state of a FIFO
  * register `src` (the 16550 LSR "data ready" and "THR empty" bits).
+ * NOTFULL holds while at least the FIFO's `room` entries are free (one,
+ * with room 0), FULL while fewer are.
  */
 enum vmdev_link_cond {
 	VMDEV_LINK_EMPTY = 0,

@@ -46,6 +46,8 @@ enum vmdev_uart16550_reg {
 
 #define VMDEV_UART_WINDOW	8
 #define VMDEV_UART_FIFO_DEPTH	1024	/* entries of RBR and of THR */
+/* THR-empty means room for this: a 16550A driver's burst per interrupt */
+#define VMDEV_UART_TX_BURST	16
 #define VMDEV_UART_IRQ		0	/* the device's only line */
 
 #define VMDEV_UART_LCR_DLAB	0x80

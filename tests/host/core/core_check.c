@@ -170,7 +170,9 @@ CASE(sel_val_outside_mask, -EINVAL, REG(R_B1).sel_val = 3);
 CASE(fifo_depth_zero, -EINVAL, REG(R_FIN).arg.fifo.depth = 0);
 CASE(fifo_depth_too_big, -EINVAL,
 	REG(R_FOUT).arg.fifo.depth = VMDEV_MAX_FIFO + 1);
-CASE(fifo_pad, -EINVAL, REG(R_FIN).arg.fifo.pad = 1);
+/* The room NOTFULL stands for: at most the depth (4 here). */
+CASE(fifo_room_over_depth, -EINVAL, REG(R_FIN).arg.fifo.room = 5);
+CASE(fifo_room_depth, 0, REG(R_FOUT).arg.fifo.room = 4);
 CASE(fifo_partial, -EINVAL, REG(R_FOUT).flags |= VMDEV_REG_F_PARTIAL);
 CASE(fifo_arg_tail, -EINVAL, REG(R_FIN).arg.raw[8] = 1);
 CASE(counter_mult_zero, -EINVAL, REG(R_CNT).arg.counter.mult = 0);
