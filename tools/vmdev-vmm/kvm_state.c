@@ -45,7 +45,7 @@ static int fail(const char *what, unsigned int vcpu)
 {
 	int ret = -errno;
 
-	vmm_err("snapshot: vCPU %u: %s: %s", vcpu, what, strerror(errno));
+	vmm_err("vCPU %u: %s: %s", vcpu, what, strerror(errno));
 	return ret;
 }
 
@@ -123,41 +123,6 @@ static int get_fixed(struct vmm_vcpu *v, struct snap_writer *w,
 	return 0;
 }
 
-int kvm_state_save_vcpu(struct vmm *vmm, struct vmm_vcpu *v,
-			struct snap_writer *w)
-{
-	int ret = get_fixed(v, w, KVM_GET_REGS, SNAP_REGS,
-			    sizeof(struct kvm_regs), "KVM_GET_REGS");
-
-	if (!ret)
-		ret = get_fixed(v, w, KVM_GET_SREGS, SNAP_SREGS,
-				sizeof(struct kvm_sregs), "KVM_GET_SREGS");
-	if (!ret)
-		ret = get_xsave(vmm, v, w);
-	if (!ret)
-		ret = get_fixed(v, w, KVM_GET_XCRS, SNAP_XCRS,
-				sizeof(struct kvm_xcrs), "KVM_GET_XCRS");
-	if (!ret)
-		ret = get_fixed(v, w, KVM_GET_LAPIC, SNAP_LAPIC,
-				sizeof(struct kvm_lapic_state),
-				"KVM_GET_LAPIC");
-	if (!ret)
-		ret = get_msrs(vmm, v, w);
-	if (!ret)
-		ret = get_fixed(v, w, KVM_GET_MP_STATE, SNAP_MP_STATE,
-				sizeof(struct kvm_mp_state),
-				"KVM_GET_MP_STATE");
-	if (!ret)
-		ret = get_fixed(v, w, KVM_GET_VCPU_EVENTS, SNAP_EVENTS,
-				sizeof(struct kvm_vcpu_events),
-				"KVM_GET_VCPU_EVENTS");
-	if (!ret)
-		ret = get_fixed(v, w, KVM_GET_DEBUGREGS, SNAP_DEBUGREGS,
-				sizeof(struct kvm_debugregs),
-				"KVM_GET_DEBUGREGS");
-	return ret;
-}
-
 /* Section tag of vCPU v, exactly size bytes, to KVM_SET_x. */
 static int set_fixed(const struct snap_reader *r, struct vmm_vcpu *v,
 		     unsigned long req, uint32_t tag, size_t size,
@@ -227,38 +192,74 @@ out:
 	return ret;
 }
 
+/*
+ * A vCPU's sections in the order of the restore (the file comment): the
+ * fixed-size ones by their ioctls; xsave and the MSRs (size 0) by their
+ * own functions.
+ */
+static const struct vcpu_part {
+	uint32_t tag;
+	size_t size;
+	unsigned long get, set;
+	const char *name;
+} vcpu_parts[] = {
+	{ SNAP_SREGS, sizeof(struct kvm_sregs), KVM_GET_SREGS, KVM_SET_SREGS,
+	  "special registers" },
+	{ SNAP_REGS, sizeof(struct kvm_regs), KVM_GET_REGS, KVM_SET_REGS,
+	  "registers" },
+	{ SNAP_XSAVE, 0, 0, 0, "xsave" },
+	{ SNAP_XCRS, sizeof(struct kvm_xcrs), KVM_GET_XCRS, KVM_SET_XCRS,
+	  "XCRs" },
+	{ SNAP_LAPIC, sizeof(struct kvm_lapic_state), KVM_GET_LAPIC,
+	  KVM_SET_LAPIC, "local APIC" },
+	{ SNAP_MSRS, 0, 0, 0, "MSRs" },
+	{ SNAP_MP_STATE, sizeof(struct kvm_mp_state), KVM_GET_MP_STATE,
+	  KVM_SET_MP_STATE, "MP state" },
+	{ SNAP_EVENTS, sizeof(struct kvm_vcpu_events), KVM_GET_VCPU_EVENTS,
+	  KVM_SET_VCPU_EVENTS, "events" },
+	{ SNAP_DEBUGREGS, sizeof(struct kvm_debugregs), KVM_GET_DEBUGREGS,
+	  KVM_SET_DEBUGREGS, "debug registers" },
+};
+
+#define NR_VCPU_PARTS	(sizeof(vcpu_parts) / sizeof(vcpu_parts[0]))
+
+int kvm_state_save_vcpu(struct vmm *vmm, struct vmm_vcpu *v,
+			struct snap_writer *w)
+{
+	const struct vcpu_part *p;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < NR_VCPU_PARTS; i++) {
+		p = &vcpu_parts[i];
+		if (p->tag == SNAP_XSAVE)
+			ret = get_xsave(vmm, v, w);
+		else if (p->tag == SNAP_MSRS)
+			ret = get_msrs(vmm, v, w);
+		else
+			ret = get_fixed(v, w, p->get, p->tag, p->size,
+					p->name);
+	}
+	return ret;
+}
+
 int kvm_state_restore_vcpu(struct vmm *vmm, const struct snap_reader *r,
 			   struct vmm_vcpu *v)
 {
-	int ret = set_fixed(r, v, KVM_SET_SREGS, SNAP_SREGS,
-			    sizeof(struct kvm_sregs), "KVM_SET_SREGS");
+	const struct vcpu_part *p;
+	size_t i;
+	int ret = 0;
 
-	if (!ret)
-		ret = set_fixed(r, v, KVM_SET_REGS, SNAP_REGS,
-				sizeof(struct kvm_regs), "KVM_SET_REGS");
-	if (!ret)
-		ret = set_xsave(vmm, r, v);
-	if (!ret)
-		ret = set_fixed(r, v, KVM_SET_XCRS, SNAP_XCRS,
-				sizeof(struct kvm_xcrs), "KVM_SET_XCRS");
-	if (!ret)
-		ret = set_fixed(r, v, KVM_SET_LAPIC, SNAP_LAPIC,
-				sizeof(struct kvm_lapic_state),
-				"KVM_SET_LAPIC");
-	if (!ret)
-		ret = set_msrs(r, v);
-	if (!ret)
-		ret = set_fixed(r, v, KVM_SET_MP_STATE, SNAP_MP_STATE,
-				sizeof(struct kvm_mp_state),
-				"KVM_SET_MP_STATE");
-	if (!ret)
-		ret = set_fixed(r, v, KVM_SET_VCPU_EVENTS, SNAP_EVENTS,
-				sizeof(struct kvm_vcpu_events),
-				"KVM_SET_VCPU_EVENTS");
-	if (!ret)
-		ret = set_fixed(r, v, KVM_SET_DEBUGREGS, SNAP_DEBUGREGS,
-				sizeof(struct kvm_debugregs),
-				"KVM_SET_DEBUGREGS");
+	for (i = 0; !ret && i < NR_VCPU_PARTS; i++) {
+		p = &vcpu_parts[i];
+		if (p->tag == SNAP_XSAVE)
+			ret = set_xsave(vmm, r, v);
+		else if (p->tag == SNAP_MSRS)
+			ret = set_msrs(r, v);
+		else
+			ret = set_fixed(r, v, p->set, p->tag, p->size,
+					p->name);
+	}
 	return ret;
 }
 
