@@ -244,9 +244,18 @@ static void wait_for_stop(struct vmm *vmm)
 {
 	struct timespec deadline, t;
 	enum vmm_stop why;
+	/* --timeout counts from the first run, not from a resumed one. */
+	double left = vmm->args.timeout - (vmm_now() - vmm->t_start);
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += vmm->args.timeout;
+	if (left > 0) {
+		deadline.tv_sec += (time_t)left;
+		deadline.tv_nsec += (long)((left - (time_t)left) * 1e9);
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+	}
 	pthread_mutex_lock(&stop_lock);
 	while (vmm->stop == VMM_RUNNING) {
 		next_wait(vmm, &deadline, &t);
