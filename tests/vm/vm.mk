@@ -127,15 +127,15 @@ check-vm:
 	done; \
 	exit $$st
 
-# The Linux boot test (tools/vmdev-vmm/vmm.mk), in a test VM of its own
-# for each kernel of the matrix, that kernel booting as the L2 guest. A
-# test VM that hangs (qemu killed at its bound, as one-CPU test VMs did:
-# Documentation/linux-guest.rst), or one in which every try of a boot
-# stalled (vmm_boot's "no boot reached init", vmm_snapshot's "tries
-# stalled": the stall rate of qemu's double delivery varies from one test
-# VM boot to the next, up to all tries of one), is booted again, up to LINUX_VM_BOOTS in all; the logs
-# of the earlier ones are kept as <kver>-linux-retry<N>.*.
-LINUX_VM_BOOTS	:= 3
+# The Linux-guest tests (tools/vmdev-vmm/vmm.mk: the boot test and the
+# snapshot test), in a test VM of their own for each kernel of the
+# matrix, that kernel booting as the L2 guest. A test VM that hangs, or
+# one in which every try of a step stalled, is booted again for the
+# programs that did not pass, up to LINUX_VM_BOOTS test VMs a kernel
+# (tests/vm/check-linux.sh); the earlier ones' logs stay as
+# <kver>-linux-retry<N>.*.
+LINUX_VM_BOOTS	:= 4
+LINUX_PROGS	:= vmm_boot,vmm_snapshot
 
 check-linux:
 	@ks="$(MATRIX)"; [ -n "$$ks" ] || { echo "no matrix" >&2; exit 1; }; \
@@ -147,25 +147,9 @@ check-linux:
 			echo "fail linux/$$k/build (VMM, L2 initramfs or" \
 				"image)" > $$res; \
 		else \
-			n=1; while :; do \
-				$(VM_LINUX_RUN) -T 1800 -p vmm_boot,vmm_snapshot -r $$res \
-					-l $$log $$k $$img; \
-				why=; \
-				if grep -q 'qemu exit (timeout' $$res; then \
-					why="the test VM hung"; \
-				elif grep -q -e 'no boot reached init in' \
-					-e 'tries stalled' $$log.out; then \
-					why="every try of a boot stalled"; \
-				fi; \
-				[ -n "$$why" ] && [ $$n -lt $(LINUX_VM_BOOTS) ] || \
-					break; \
-				echo "check-linux: $$k: $$why; booting the" \
-					"test VM again ($$n of" \
-					"$(LINUX_VM_BOOTS) done)"; \
-				for e in log out qemu; do \
-					mv $$log.$$e $$log-retry$$n.$$e; done; \
-				n=$$((n + 1)); \
-			done; \
+			$(TOP)/tests/vm/check-linux.sh $$k $$img $$res $$log \
+				$(LINUX_VM_BOOTS) $(LINUX_PROGS) \
+				$(VM_LINUX_RUN) -T 1800; \
 		fi; \
 		[ -s $$res ] || \
 			echo "fail linux/$$k/run (no result: see above)" > $$res; \

@@ -17,8 +17,9 @@
  * The three consoles, end to end, must hold every line once, in order
  * (no byte lost or repeated: a broken line fails too), the disk rounds
  * all verified (the I/O in flight at each pause completed), and the
- * image the rounds' blocks. And a save that fails (failed_save_goes_on)
- * loses nothing: the guest goes on from the pause to its end.
+ * image the rounds' blocks. And a save that fails loses nothing: before
+ * step 2, A restored in user mode with --snapshot into a directory that
+ * is not there goes on from the failed save at line 20 to its end.
  *
  * A step that stalls on the test bed (no sign of life for STALL_SECS:
  * Documentation/guests.rst, "Interrupts delivered twice") is tried again
@@ -249,6 +250,62 @@ static void check_disk(struct __test_metadata *_metadata, const char *path)
 	EXPECT_EQ(0, bad);
 }
 
+/* The number of times needle is in haystack. */
+static int count(const char *haystack, const char *needle)
+{
+	int n = 0;
+
+	while ((haystack = strstr(haystack, needle))) {
+		n++;
+		haystack++;
+	}
+	return n;
+}
+
+/* Copy the file at from to to: 0 or -errno. */
+static int copy_file(const char *from, const char *to)
+{
+	static char buf[1 << 16];
+	int in = open(from, O_RDONLY), out = -1, ret = 0;
+	ssize_t n;
+
+	if (in >= 0)
+		out = open(to, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	if (in < 0 || out < 0)
+		ret = -errno;
+	while (!ret && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			ret = -EIO;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return ret;
+}
+
+/*
+ * A save that fails loses nothing: from snapshot A, in user mode, with
+ * --snapshot into a directory that is not there, the save at line 20
+ * fails, the VMM says so and the guest goes on to its end, its console
+ * and disk whole. The image is put back as it was at A afterwards, for
+ * the chain's next step.
+ */
+static bool failed_save(struct __test_metadata *_metadata,
+			FIXTURE_DATA(snapshot) *self, const char *bad)
+{
+	char bak[80];
+	bool ok;
+
+	snprintf(bak, sizeof(bak), "%s.bak", self->disk);
+	if (copy_file(self->disk, bak))
+		return false;
+	ok = restore(_metadata, self->run[1], 2, self->snap_a, "user", bad);
+	if (copy_file(bak, self->disk))
+		ok = false;
+	unlink(bak);
+	return ok;
+}
+
 /*
  * Up to TRIES runs of a step until one does not stall. The last words
  * are make check-linux's sign to boot the test VM again (tests/vm/vm.mk).
@@ -271,16 +328,33 @@ static void check_disk(struct __test_metadata *_metadata, const char *path)
 
 TEST_F_TIMEOUT(snapshot, kernel_user_kernel, TEST_SECS)
 {
-	char rounds[64];
+	char rounds[64], bad[80];
+	struct vmm_run *r;
 	int i;
 
 	if (access("/dev/vmdev", R_OK | W_OK))
 		SKIP(return, "/dev/vmdev: %s (vmdev.ko not loaded)",
 		     strerror(errno));
+	snprintf(rounds, sizeof(rounds),
+		 "vmdev-l2: snap disk: %d of %d rounds verified\r\n", ROUNDS,
+		 ROUNDS);
 	STEP(1, boot_to_snapshot(_metadata, self, self->snap_a));
 	expect_saved(_metadata, self->run[0], self->snap_a);
 	EXPECT_NE(NULL, strstr(self->run[0]->err, "kernel mode"));
 	expect_ticks(_metadata, self->run[0], 1, 10);
+
+	snprintf(bad, sizeof(bad), "%s/none/x.snap", self->dir);
+	STEP(2, failed_save(_metadata, self, bad));
+	r = self->run[1];
+	EXPECT_EQ(0, r->status);
+	EXPECT_NE(NULL, strstr(r->err, "guest stopped (reset)"));
+	EXPECT_EQ(1, count(r->err, "snapshot failed: the guest goes on"));
+	EXPECT_EQ(1, count(r->err, "No such file or directory"));
+	expect_ticks(_metadata, r, 11, TICKS + 1);
+	EXPECT_NE(NULL, strstr(r->out, rounds)) {
+		TH_LOG("console:\n%s", r->out);
+	}
+	EXPECT_NE(0, access(bad, F_OK));
 
 	STEP(2, restore(_metadata, self->run[1], 2, self->snap_a, "user",
 		     self->snap_b));
@@ -294,9 +368,6 @@ TEST_F_TIMEOUT(snapshot, kernel_user_kernel, TEST_SECS)
 	EXPECT_NE(NULL, strstr(self->run[2]->err, "kernel mode"));
 	EXPECT_NE(NULL, strstr(self->run[2]->err, "guest stopped (reset)"));
 	expect_ticks(_metadata, self->run[2], 21, 30);
-	snprintf(rounds, sizeof(rounds),
-		 "vmdev-l2: snap disk: %d of %d rounds verified\r\n", ROUNDS,
-		 ROUNDS);
 	EXPECT_NE(NULL, strstr(self->run[2]->out, rounds)) {
 		TH_LOG("console:\n%s", self->run[2]->out);
 	}
@@ -306,47 +377,6 @@ TEST_F_TIMEOUT(snapshot, kernel_user_kernel, TEST_SECS)
 		strcat(self->console, self->run[i]->out);
 	check_console(_metadata, self->console);
 	check_disk(_metadata, self->disk);
-}
-
-/* The number of times needle is in haystack. */
-static int count(const char *haystack, const char *needle)
-{
-	int n = 0;
-
-	while ((haystack = strstr(haystack, needle))) {
-		n++;
-		haystack++;
-	}
-	return n;
-}
-
-/*
- * A save that fails (here: the file's directory does not exist) loses
- * nothing: the VMM says so, the guest goes on from the pause, both
- * times, to its end, with its console and disk whole.
- */
-TEST_F_TIMEOUT(snapshot, failed_save_goes_on, TEST_SECS)
-{
-	struct vmm_run *r = self->run[0];
-	char rounds[64], path[80];
-
-	if (access("/dev/vmdev", R_OK | W_OK))
-		SKIP(return, "/dev/vmdev: %s (vmdev.ko not loaded)",
-		     strerror(errno));
-	snprintf(path, sizeof(path), "%s/none/x.snap", self->dir);
-	STEP(1, boot_to_snapshot(_metadata, self, path));
-	EXPECT_EQ(0, r->status);
-	EXPECT_NE(NULL, strstr(r->err, "guest stopped (reset)"));
-	EXPECT_EQ(2, count(r->err, "snapshot failed: the guest goes on"));
-	EXPECT_EQ(2, count(r->err, "No such file or directory"));
-	expect_ticks(_metadata, r, 1, TICKS + 1);
-	check_console(_metadata, r->out);
-	snprintf(rounds, sizeof(rounds),
-		 "vmdev-l2: snap disk: %d of %d rounds verified\r\n", ROUNDS,
-		 ROUNDS);
-	EXPECT_NE(NULL, strstr(r->out, rounds));
-	check_disk(_metadata, self->disk);
-	EXPECT_NE(0, access(path, F_OK));
 }
 
 TEST_HARNESS_MAIN
