@@ -282,6 +282,7 @@ static void destroy(struct vmm *vmm)
 	vmdev_irq_manager_free(vmm->irqs);
 	vmm_stats_fini(vmm);
 	vmm_memory_fini(vmm);
+	snap_read_close(&vmm->snap);	/* a restore that failed early */
 	if (vmm->vm_fd > 0)
 		close(vmm->vm_fd);
 	if (vmm->kvm_fd > 0)
