@@ -138,6 +138,15 @@ static bool boot_to_snapshot(struct __test_metadata *_metadata,
 			  "vmdev-vmm: mark 1 at ", STALL_SECS))
 		return false;
 	log_run(_metadata, 1, self->run[0]);
+	/*
+	 * A boot that ended before /init is the boot test's to judge
+	 * (vmm_boot.c); here, as on the test bed's 6.12-rt once (an L2
+	 * reset at 6 s, nothing on its console), it is tried again.
+	 */
+	if (!strstr(self->run[0]->err, "vmdev-vmm: mark 1 at ")) {
+		TH_LOG("step 1: the guest never reached /init");
+		return false;
+	}
 	return !stalled(self->run[0]);
 }
 
