@@ -204,9 +204,11 @@ void vmm_stats_print(struct vmm *vmm);
 /* mark.c */
 void vmm_mark(struct vmm *vmm, uint8_t value);
 
-/* snapshot.c: save after vmm_run() stopped for VMM_STOP_SNAPSHOT; open
+/*
+ * snapshot.c: save after vmm_run() stopped for VMM_STOP_SNAPSHOT; open
  * --restore's file before the machine is made (it sets the args), and
- * restore once the devices and vCPUs exist. 0 or -errno, said. */
+ * restore once the devices and vCPUs exist. 0 or -errno, said.
+ */
 int vmm_snapshot_save(struct vmm *vmm);
 /* After a failed save: the I/O threads again, for vmm_run() to go on. */
 int vmm_snapshot_resume(struct vmm *vmm);
