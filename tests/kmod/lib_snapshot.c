@@ -32,22 +32,6 @@ struct side {
 	struct vmdev_regdev *rd;
 };
 
-static struct vmdev_resources *pio_range(uint64_t base, uint64_t size)
-{
-	struct vmdev_resource r = {
-		.type = VMDEV_RES_PIO, .range = { .base = base, .size = size },
-	};
-	struct vmdev_resources *res;
-
-	if (vmdev_resources_new(&res))
-		return NULL;
-	if (vmdev_resources_append(res, &r)) {
-		vmdev_resources_free(res);
-		return NULL;
-	}
-	return res;
-}
-
 /* A KVM VM, a context of mode on it and one device of map d; or -errno. */
 static int side_new(struct side *s, int kvm, enum vmdev_vm_mode mode,
 		    const struct vmdev_rdev_desc *d)
@@ -66,7 +50,7 @@ static int side_new(struct side *s, int kvm, enum vmdev_vm_mode mode,
 	ret = vmdev_vm_new(s->vm_fd, &vo, &s->vm);
 	if (ret)
 		return ret;
-	res = pio_range(BASE, d->dev_size);
+	res = sv_range(VMDEV_RES_PIO, BASE, d->dev_size);
 	if (!res)
 		return -ENOMEM;
 	ret = vmdev_regdev_new(s->vm, res, &ro, &s->rd);
@@ -272,7 +256,8 @@ static int add_dev(struct side *s, uint64_t base,
 		   .nr_regs = d->nr_regs, .nr_links = d->nr_links,
 		   .nr_irqs = d->nr_irqs, .regs = d->regs, .links = d->links,
 		   .irqs = d->irqs, .name = "snap2");
-	struct vmdev_resources *res = pio_range(base, d->dev_size);
+	struct vmdev_resources *res =
+		sv_range(VMDEV_RES_PIO, base, d->dev_size);
 	int ret;
 
 	if (!res)

@@ -290,17 +290,6 @@ static bool fail(struct boot *b, const char *fmt, const char *arg)
 	return false;
 }
 
-static int count_lines(const char *s, const char *start)
-{
-	int n = 0;
-
-	while ((s = strstr(s, start))) {
-		n++;
-		s++;
-	}
-	return n;
-}
-
 /* The figures of a boot that ran, and whether it went right. */
 static bool judge(struct boot *b, const struct vmm_run *r, enum mode m)
 {
@@ -330,7 +319,7 @@ static bool judge(struct boot *b, const struct vmm_run *r, enum mode m)
 	    b->bytes[3] - b->bytes[2] + VMDEV_UART_FIFO_DEPTH < CONSOLE_BYTES)
 		return fail(b, "the console sent %s between marks 2 and 3",
 			    "not 64 KiB give or take a FIFO");
-	if (count_lines(r->out, "\n" CONSOLE_LINE) != CONSOLE_BYTES / 64)
+	if (vmm_count(r->out, "\n" CONSOLE_LINE) != CONSOLE_BYTES / 64)
 		return fail(b, "the console has not the %s",
 			    "1024 lines of the workload");
 	parse_init_table(b, r->err);

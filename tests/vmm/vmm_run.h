@@ -68,6 +68,18 @@ static inline void vmm_slurp(int fd, char *buf, size_t *len, size_t *total,
 	buf[*len] = '\0';
 }
 
+/* How many times needle occurs in haystack (overlaps counted). */
+static inline int vmm_count(const char *haystack, const char *needle)
+{
+	int n = 0;
+
+	while ((haystack = strstr(haystack, needle))) {
+		n++;
+		haystack++;
+	}
+	return n;
+}
+
 /*
  * The child: the VMM with args, optionally pinned with its vCPU thread
  * to CPU 0 of the test VM. Pinning made the L2 guest's stalls in a test

@@ -261,18 +261,6 @@ static void check_disk(struct __test_metadata *_metadata, const char *path)
 	EXPECT_EQ(0, bad);
 }
 
-/* The number of times needle is in haystack. */
-static int count(const char *haystack, const char *needle)
-{
-	int n = 0;
-
-	while ((haystack = strstr(haystack, needle))) {
-		n++;
-		haystack++;
-	}
-	return n;
-}
-
 /* Copy the file at from to to: 0 or -errno. */
 static int copy_file(const char *from, const char *to)
 {
@@ -359,8 +347,8 @@ TEST_F_TIMEOUT(snapshot, kernel_user_kernel, TEST_SECS)
 	r = self->run[1];
 	EXPECT_EQ(0, r->status);
 	EXPECT_NE(NULL, strstr(r->err, "guest stopped (reset)"));
-	EXPECT_EQ(1, count(r->err, "snapshot failed: the guest goes on"));
-	EXPECT_EQ(1, count(r->err, "No such file or directory"));
+	EXPECT_EQ(1, vmm_count(r->err, "snapshot failed: the guest goes on"));
+	EXPECT_EQ(1, vmm_count(r->err, "No such file or directory"));
 	expect_ticks(_metadata, r, 11, TICKS + 1);
 	EXPECT_NE(NULL, strstr(r->out, rounds)) {
 		TH_LOG("console:\n%s", r->out);
