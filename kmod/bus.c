@@ -6,34 +6,10 @@
  * where every overlap is caught: once merged, two ranges that overlap are
  * necessarily neighbours.
  */
-#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
 #include "bus.h"
-
-/* The PIO space is the 16-bit x86 port space. */
-#define VMDEV_PIO_END	0x10000ULL
-
-/*
- * A range or an access [base, base + len) must be non-empty, must not
- * wrap, and must lie inside its address space.
- */
-int vmdev_bus_check_extent(u32 space, u64 base, u64 len)
-{
-	u64 end;
-
-	if (!len || check_add_overflow(base, len, &end))
-		return -EINVAL;
-	switch (space) {
-	case VMDEV_SPACE_PIO:
-		return end <= VMDEV_PIO_END ? 0 : -EINVAL;
-	case VMDEV_SPACE_MMIO:
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
 
 /* Order of the bus: by space, then by base. */
 static int key_cmp(u32 space_a, u64 base_a, u32 space_b, u64 base_b)
@@ -179,39 +155,4 @@ void vmdev_bus_destroy(struct vmdev_bus *bus)
 {
 	kvfree(rcu_dereference_protected(bus->table, true));
 	RCU_INIT_POINTER(bus->table, NULL);
-}
-
-/*
- * The range holding the whole access [addr, addr + len), NULL when the
- * access touches no range, ERR_PTR(-EINVAL) when it touches a range
- * without fitting inside it (runs past its end, or starts before it).
- * The access must have passed vmdev_bus_check_extent(). Call under
- * rcu_read_lock(); the range is valid until rcu_read_unlock().
- */
-const struct vmdev_bus_range *vmdev_bus_find(struct vmdev_bus *bus, u32 space,
-					     u64 addr, u32 len)
-{
-	const struct vmdev_bus_table *t = rcu_dereference(bus->table);
-	const struct vmdev_bus_range *r0, *r;
-	const struct vmdev_index *x;
-	long i;
-
-	if (!t || space >= VMDEV_BUS_SPACES)
-		return NULL;
-	x = &t->idx[space];
-	r0 = &t->ranges[t->start[space]];
-	i = vmdev_index_floor(x, addr);
-	if (i >= 0) {
-		r = &r0[i];
-		if (addr - r->base < r->len)
-			return len <= r->len - (addr - r->base) ?
-			       r : ERR_PTR(-EINVAL);
-	}
-	/* The next range starts after addr: does the access reach it? */
-	if (i + 1 < (long)x->n) {
-		r = &r0[i + 1];
-		if (r->base - addr < len)
-			return ERR_PTR(-EINVAL);
-	}
-	return NULL;
 }

@@ -86,8 +86,9 @@ static struct vmdev_l3_window *to_window(struct kvm_io_device *iodev)
 }
 
 /* Guest data is little-endian on x86, as the core's low bytes. */
-static int window_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
-		       gpa_t addr, int len, void *val)
+static VMDEV_HOT int window_read(struct kvm_vcpu *vcpu,
+				 struct kvm_io_device *iodev, gpa_t addr,
+				 int len, void *val)
 {
 	struct vmdev_l3_window *w = to_window(iodev);
 	u64 data = 0;
@@ -107,8 +108,9 @@ static int window_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
  * sees every write it would see without level 3. In KVM's SRCU read
  * section, where KVM calls the window.
  */
-static bool ioeventfd_at(struct kvm_vcpu *vcpu, struct vmdev_l3_window *w,
-			 gpa_t addr, int len)
+static __always_inline bool ioeventfd_at(struct kvm_vcpu *vcpu,
+					 struct vmdev_l3_window *w,
+					 gpa_t addr, int len)
 {
 	struct kvm *kvm = vcpu->kvm;
 	struct kvm_io_bus *bus;
@@ -138,8 +140,9 @@ static bool ioeventfd_at(struct kvm_vcpu *vcpu, struct vmdev_l3_window *w,
 	return false;
 }
 
-static int window_write(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
-			gpa_t addr, int len, const void *val)
+static VMDEV_HOT int window_write(struct kvm_vcpu *vcpu,
+				  struct kvm_io_device *iodev, gpa_t addr,
+				  int len, const void *val)
 {
 	struct vmdev_l3_window *w = to_window(iodev);
 	u64 data = 0;

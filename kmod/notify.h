@@ -17,11 +17,15 @@ void vmdev_notify_events(struct vmdev_device *dev,
 			 const struct vmdev_rdev_events *ev, bool in_wakeup);
 void vmdev_notify_line(struct vmdev_device *dev, u32 line, bool in_wakeup);
 
-/* After an operation in task context: an ioctl, the run loop. */
+/*
+ * After an operation in task context: an ioctl, the run loop, KVM's bus.
+ * Most accesses raise nothing: they make no call at all.
+ */
 static inline void vmdev_notify(struct vmdev_device *dev,
 				const struct vmdev_rdev_events *ev)
 {
-	vmdev_notify_events(dev, ev, false);
+	if (ev->irq_rose | ev->irq_fell | ev->doorbells)
+		vmdev_notify_events(dev, ev, false);
 }
 
 #endif /* VMDEV_NOTIFY_H */

@@ -183,8 +183,9 @@ static int dispatch(struct vmdev_rdev *dev, u64 offset, u32 len, bool write,
 	return 0;
 }
 
-int vmdev_rdev_access(struct vmdev_rdev *dev, u64 offset, u32 len,
-		      bool write, u64 *data, struct vmdev_rdev_events *ev)
+VMDEV_HOT int vmdev_rdev_access(struct vmdev_rdev *dev, u64 offset, u32 len,
+				bool write, u64 *data,
+				struct vmdev_rdev_events *ev)
 {
 	struct vmdev_rdev_op op;
 	int ret;

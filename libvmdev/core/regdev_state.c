@@ -222,23 +222,3 @@ void vmdev_rdev_state_reset(struct vmdev_rdev *dev)
 	}
 	vmdev_rdev_update(dev);
 }
-
-void vmdev_rdev_op_begin(struct vmdev_rdev *dev, struct vmdev_rdev_op *op)
-{
-	op->irq_before = dev->irq_level;
-	op->doorbells = 0;
-	op->changed = false;
-}
-
-void vmdev_rdev_op_end(struct vmdev_rdev *dev, const struct vmdev_rdev_op *op,
-		       struct vmdev_rdev_events *ev)
-{
-	if (op->changed)
-		vmdev_rdev_update(dev);
-	if (!ev)
-		return;
-	ev->irq_level = dev->irq_level;
-	ev->irq_rose = dev->irq_level & ~op->irq_before;
-	ev->irq_fell = op->irq_before & ~dev->irq_level;
-	ev->doorbells = op->doorbells;
-}

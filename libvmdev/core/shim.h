@@ -13,4 +13,13 @@
 #include "shim_user.h"
 #endif
 
+/*
+ * The functions every guest access runs through: the compiler keeps
+ * them together (.text.hot), so that an access touches few pages of
+ * code. At level 3 an access completes inside KVM's exit handling,
+ * where each page it touches first is a measurable share of its cost
+ * (Documentation/fast-path.rst, "What level 3 costs").
+ */
+#define VMDEV_HOT	__attribute__((__hot__))
+
 #endif /* VMDEV_CORE_SHIM_H */
