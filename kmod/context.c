@@ -70,9 +70,11 @@ static struct vmdev_bus_table *bus_table(struct vmdev_ctx *ctx)
  * its contents before it. The previous table is returned for the caller
  * to free once no reader can hold it any more.
  */
+/* Publish table; the old one, returned, is the caller's to free. */
 static struct vmdev_bus_table *publish(struct vmdev_ctx *ctx,
 				       struct vmdev_bus_table *table)
 {
+	vmdev_l3_publish(ctx, table);
 	return rcu_replace_pointer(ctx->bus.table, table,
 				   lockdep_is_held(&ctx->lock));
 }

@@ -78,11 +78,13 @@ int vmdev_dispatch(struct vmdev_ctx *ctx, u32 space, u64 addr, u32 len,
 		   bool write, u64 *data);
 
 /*
- * The same for an access on KVM's bus (level 3): true if a device
- * completed it. Anything else goes on to an ordinary exit, where level
- * 1 or the VMM dispatches it again and counts it then, once.
+ * The same for an access on KVM's bus (level 3), looked up on bus, a
+ * window's copy of ctx's: true if a device completed it. Anything else
+ * goes on to an ordinary exit, where level 1 or the VMM dispatches it
+ * again and counts it then, once.
  */
 static __always_inline bool vmdev_dispatch_kvm(struct vmdev_ctx *ctx,
+					       struct vmdev_bus *bus,
 					       u32 space, u64 addr, u32 len,
 					       bool write, u64 *data)
 {
@@ -94,7 +96,7 @@ static __always_inline bool vmdev_dispatch_kvm(struct vmdev_ctx *ctx,
 	if (len > sizeof(*data) || vmdev_bus_check_extent(space, addr, len))
 		return false;
 	preempt_disable();
-	r = vmdev_bus_find(&ctx->bus, space, addr, len);
+	r = vmdev_bus_find(bus, space, addr, len);
 	if (!IS_ERR_OR_NULL(r)) {
 		dev = r->dev;
 		done = vmdev_device_access(dev, addr - r->base, len, write,

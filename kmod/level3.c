@@ -24,10 +24,12 @@
  * or the VMM handles exactly as without level 3.
  *
  * Windows change under the context's lock, after the context's own bus
- * (which they read under RCU) is published: accesses see a new device
- * as soon as KVM sees its window, and a removed device is unpublished
- * before its window leaves. The update replaces old windows by new ones
- * at once, so a range that stays is never without one; it waits for
+ * is published: accesses see a new device as soon as KVM sees its
+ * window, and a removed device is unpublished before its window leaves.
+ * Each window reads the bus under RCU through its own copy of the bus
+ * pointer, which every publish updates (vmdev_l3_publish()). A change
+ * of windows replaces old ones by new ones at once, so a range that
+ * stays is never without one; it waits for
  * KVM's SRCU, after which no vCPU is inside a window taken off, and the
  * window is freed by the module (never from a destructor: 6.12 calls it
  * on unregister, 6.1 does not). An update that KVM has no room for (its
@@ -61,6 +63,7 @@
 struct vmdev_l3_window {
 	struct kvm_io_device iodev;
 	struct vmdev_ctx *ctx;
+	struct vmdev_bus bus;	/* a copy of ctx->bus: vmdev_l3_publish() */
 	u32 space;
 	u64 base;
 	u64 end;
@@ -94,7 +97,8 @@ static VMDEV_HOT int window_read(struct kvm_vcpu *vcpu,
 	u64 data = 0;
 
 	if (len <= 0 || len > sizeof(data) ||
-	    !vmdev_dispatch_kvm(w->ctx, w->space, addr, len, false, &data))
+	    !vmdev_dispatch_kvm(w->ctx, &w->bus, w->space, addr, len, false,
+				&data))
 		return -EOPNOTSUPP;
 	memcpy(val, &data, len);
 	return 0;
@@ -150,7 +154,8 @@ static VMDEV_HOT int window_write(struct kvm_vcpu *vcpu,
 	if (len <= 0 || len > sizeof(data) || ioeventfd_at(vcpu, w, addr, len))
 		return -EOPNOTSUPP;
 	memcpy(&data, val, len);
-	if (!vmdev_dispatch_kvm(w->ctx, w->space, addr, len, true, &data))
+	if (!vmdev_dispatch_kvm(w->ctx, &w->bus, w->space, addr, len, true,
+				&data))
 		return -EOPNOTSUPP;
 	return 0;
 }
@@ -261,6 +266,9 @@ static struct vmdev_l3_window *window_new(struct vmdev_ctx *ctx,
 		return NULL;
 	kvm_iodevice_init(&w->iodev, &window_ops);
 	w->ctx = ctx;
+	RCU_INIT_POINTER(w->bus.table,
+			 rcu_dereference_protected(ctx->bus.table,
+						   lockdep_is_held(&ctx->lock)));
 	w->space = s->space;
 	w->base = s->base;
 	w->end = s->end;
@@ -412,6 +420,24 @@ void vmdev_l3_sync(struct vmdev_ctx *ctx)
 		l3->nr = c->nr_next;
 	}
 	kfree(c);
+}
+
+/*
+ * The context's bus now holds table: so do its windows' copies. Called
+ * by publish(), under the context's lock, before the old table's grace
+ * period starts, so a window's access sees the old table or the new one
+ * and either stays valid until the access ends. The copy saves each
+ * access the first touch of the context's memory (fast-path.rst, "What
+ * level 3 costs"). Windows being created copy the table themselves.
+ */
+void vmdev_l3_publish(struct vmdev_ctx *ctx, struct vmdev_bus_table *table)
+{
+	struct vmdev_l3 *l3 = &ctx->l3;
+	u32 i;
+
+	lockdep_assert_held(&ctx->lock);
+	for (i = 0; i < l3->nr; i++)
+		rcu_assign_pointer(l3->win[i]->bus.table, table);
 }
 
 /*

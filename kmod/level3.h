@@ -15,6 +15,7 @@
  */
 #define VMDEV_L3_MAX_WINDOWS	32
 
+struct vmdev_bus_table;
 struct vmdev_ctx;
 struct vmdev_l3_window;
 
@@ -28,6 +29,7 @@ struct vmdev_l3 {
 };
 
 void vmdev_l3_sync(struct vmdev_ctx *ctx);
+void vmdev_l3_publish(struct vmdev_ctx *ctx, struct vmdev_bus_table *table);
 void vmdev_l3_detach(struct vmdev_ctx *ctx);
 
 #endif /* VMDEV_LEVEL3_H */

@@ -68,6 +68,17 @@ int vmdev_rdev_check(const struct vmdev_rdev_desc *desc);
  */
 int vmdev_rdev_create(const struct vmdev_rdev_desc *desc,
 		      struct vmdev_rdev **out);
+
+/*
+ * The same with head bytes in front of the device, in its allocation,
+ * for the caller's own object (zeroed, at *headp; vmdev_rdev_destroy()
+ * frees both). The kernel keeps its device there: a guest access then
+ * touches one allocation, not two (Documentation/fast-path.rst, "What
+ * level 3 costs").
+ */
+int vmdev_rdev_create_with_head(const struct vmdev_rdev_desc *desc,
+				size_t head, void **headp,
+				struct vmdev_rdev **out);
 void vmdev_rdev_destroy(struct vmdev_rdev *dev);
 
 /* Bytes of memory a device of this map holds (for accounting). */

@@ -35,7 +35,8 @@ struct vmdev_rdev {
 	u32 nr_links;
 	u32 nr_irqs;
 	u32 nr_index;		/* mapped (non-hidden) registers */
-	size_t footprint;	/* bytes allocated */
+	size_t footprint;	/* bytes allocated, the head's included */
+	size_t head;		/* the caller's bytes in front of this */
 	const struct vmdev_reg *regs;
 	const struct vmdev_link *links;
 	const struct vmdev_irq *irqs;

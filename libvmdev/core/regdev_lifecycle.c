@@ -103,8 +103,9 @@ static void *copy_array(u8 *base, size_t pos, const void *src, size_t len)
 	return base + pos;
 }
 
-int vmdev_rdev_create(const struct vmdev_rdev_desc *desc,
-		      struct vmdev_rdev **out)
+int vmdev_rdev_create_with_head(const struct vmdev_rdev_desc *desc,
+				size_t head, void **headp,
+				struct vmdev_rdev **out)
 {
 	struct rdev_layout lay;
 	struct vmdev_rdev *dev;
@@ -115,16 +116,22 @@ int vmdev_rdev_create(const struct vmdev_rdev_desc *desc,
 	if (err)
 		return err;
 	rdev_layout(desc, &lay);
-	base = vmdev_zalloc(lay.total);
+	/* Bounded: the layout is, and so is any head a caller has. */
+	head = align8(head);
+	base = vmdev_zalloc(head + lay.total);
 	if (!base)
 		return -ENOMEM;
+	if (headp)
+		*headp = base;
+	base += head;
 	dev = (struct vmdev_rdev *)base;
 	dev->flags = desc->flags;
 	dev->dev_size = desc->dev_size;
 	dev->nr_regs = desc->nr_regs;
 	dev->nr_links = desc->nr_links;
 	dev->nr_irqs = desc->nr_irqs;
-	dev->footprint = lay.total;
+	dev->footprint = head + lay.total;
+	dev->head = head;
 	dev->regs = copy_array(base, lay.regs, desc->regs,
 			       desc->nr_regs * sizeof(*desc->regs));
 	dev->links = copy_array(base, lay.links, desc->links,
@@ -143,12 +150,18 @@ int vmdev_rdev_create(const struct vmdev_rdev_desc *desc,
 	return 0;
 }
 
+int vmdev_rdev_create(const struct vmdev_rdev_desc *desc,
+		      struct vmdev_rdev **out)
+{
+	return vmdev_rdev_create_with_head(desc, 0, NULL, out);
+}
+
 void vmdev_rdev_destroy(struct vmdev_rdev *dev)
 {
 	if (!dev)
 		return;
 	vmdev_lock_destroy(&dev->lock);
-	vmdev_free(dev);
+	vmdev_free((u8 *)dev - dev->head);
 }
 
 size_t vmdev_rdev_footprint(const struct vmdev_rdev *dev)

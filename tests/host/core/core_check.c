@@ -286,6 +286,44 @@ TEST(create_copies_map)
 	vmdev_rdev_destroy(dev);
 }
 
+/*
+ * Room for the caller in front of the device, in its allocation: zeroed,
+ * counted in the footprint, freed with the device (the sanitizers would
+ * see a wrong free or a leak); a failed create leaves both pointers.
+ */
+TEST(create_with_head)
+{
+	struct vmdev_rdev *dev, *plain, *sentinel = (struct vmdev_rdev *)&dev;
+	unsigned char *head = NULL;
+	void *h = NULL;
+	struct core_map m;
+	size_t i;
+
+	base_map(&m);
+	ASSERT_EQ(0, vmdev_rdev_create(&m.desc, &plain));
+	ASSERT_EQ(0, vmdev_rdev_create_with_head(&m.desc, 61, &h, &dev));
+	head = h;
+	ASSERT_NE(NULL, head);
+	/* Rounded up to 8, the device right behind it. */
+	EXPECT_EQ((void *)(head + 64), (void *)dev);
+	for (i = 0; i < 61; i++)
+		ASSERT_EQ(0, head[i]);
+	memset(head, 0xa5, 61);
+	EXPECT_EQ(vmdev_rdev_footprint(plain) + 64, vmdev_rdev_footprint(dev));
+	CORE_WRITE(dev, 0, 4, 0x12345678);
+	EXPECT_EQ(0x12345678ULL, CORE_READ(dev, 0, 4));
+	vmdev_rdev_destroy(dev);
+	vmdev_rdev_destroy(plain);
+
+	m.desc.dev_size = 0;
+	h = NULL;
+	dev = sentinel;
+	EXPECT_EQ(-EINVAL,
+		  vmdev_rdev_create_with_head(&m.desc, 64, &h, &dev));
+	EXPECT_EQ(NULL, h);
+	EXPECT_EQ(sentinel, dev);
+}
+
 /* The largest legal map: every count at its limit, deepest FIFOs. */
 TEST(largest_map)
 {
