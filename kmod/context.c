@@ -67,10 +67,10 @@ static struct vmdev_bus_table *bus_table(struct vmdev_ctx *ctx)
 
 /*
  * Make table the bus that accesses see, with the one store that orders
- * its contents before it. The previous table is returned for the caller
- * to free once no reader can hold it any more.
+ * its contents before it (and one per level 3 window, which reads its
+ * own copy of the pointer). The previous table is returned for the
+ * caller to free once no reader can hold it any more.
  */
-/* Publish table; the old one, returned, is the caller's to free. */
 static struct vmdev_bus_table *publish(struct vmdev_ctx *ctx,
 				       struct vmdev_bus_table *table)
 {

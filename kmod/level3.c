@@ -29,11 +29,11 @@
  * Each window reads the bus under RCU through its own copy of the bus
  * pointer, which every publish updates (vmdev_l3_publish()). A change
  * of windows replaces old ones by new ones at once, so a range that
- * stays is never without one; it waits for
- * KVM's SRCU, after which no vCPU is inside a window taken off, and the
- * window is freed by the module (never from a destructor: 6.12 calls it
- * on unregister, 6.1 does not). An update that KVM has no room for (its
- * bus full) leaves the windows as they were, the new ranges at level 1.
+ * stays is never without one; it waits for KVM's SRCU, after which no
+ * vCPU is inside a window taken off, and the window is freed by the
+ * module (never from a destructor: 6.12 calls it on unregister, 6.1
+ * does not). An update that KVM has no room for (its bus full) leaves
+ * the windows as they were, the new ranges at level 1.
  * A batch (VMDEV_BATCH) holds the windows while several devices come and
  * go, and moves them once at its end.
  */

@@ -97,7 +97,8 @@ void vmdev_rdev_update(struct vmdev_rdev *dev);
  * skips end, leaving the events cleared at entry. Inline, as they run on
  * every guest access: level 3 completes an access inside KVM's exit
  * handling, where each call and return the path takes is a measurable
- * share of the access (Documentation/fast-path.rst, "Level 3's cost").
+ * share of the access (Documentation/fast-path.rst, "What level 3
+ * costs").
  */
 static inline void vmdev_rdev_op_begin(struct vmdev_rdev *dev,
 				       struct vmdev_rdev_op *op)
