@@ -30,12 +30,6 @@
 #include "notify.h"
 #include "trace.h"
 
-static __always_inline bool
-vmdev_events_raised(const struct vmdev_rdev_events *ev)
-{
-	return ev->irq_rose | ev->irq_fell | ev->doorbells;
-}
-
 /* End the read section, delivering what dev's access raised (or not). */
 static __always_inline void
 vmdev_dispatch_end(struct vmdev_device *dev, const struct vmdev_rdev_events *ev)
