@@ -110,6 +110,7 @@ FIXTURE_SETUP(irq)
 
 FIXTURE_TEARDOWN(irq)
 {
+	guest_irq_log(_metadata, self->p);
 	vmdev_regdev_free(self->dev);
 	E2E_FINI(&self->e);
 }

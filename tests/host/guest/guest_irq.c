@@ -123,6 +123,7 @@ FIXTURE_SETUP(irq)
 
 FIXTURE_TEARDOWN(irq)
 {
+	guest_irq_log(_metadata, self->p);
 	rdevbus_fini(&self->bus);
 	if (!self->kvm_err)
 		minivm_destroy(&self->vm);
