@@ -105,10 +105,20 @@ static int make_disk(const char *path)
 	return ret;
 }
 
-/* A run that ended by the watch or by the VMM's own timeout: a stall. */
+/*
+ * A run that ended by the watch or by the VMM's own timeout: a stall. A
+ * guest kernel that panicked counts as one too: the test bed's second
+ * delivery of an interrupt (Documentation/guests.rst, "Interrupts
+ * delivered twice") lands wherever the L2 kernel is, IF clear or not.
+ * On 6.12-rt an L2 kernel once died in a way that fits it, in a
+ * user-mode run (no vmdev.ko on its path): a fault at the guard page of
+ * a stack in its CPU entry area, "Fatal exception in interrupt". The
+ * console stays in the log.
+ */
 static bool stalled(const struct vmm_run *r)
 {
-	return r->killed || r->status == 3;
+	return r->killed || r->status == 3 ||
+	       strstr(r->out, "Kernel panic - not syncing");
 }
 
 static void log_run(struct __test_metadata *_metadata, int step,
@@ -116,7 +126,7 @@ static void log_run(struct __test_metadata *_metadata, int step,
 {
 	TH_LOG("step %d: exit %d after %.1f s; the VMM said:\n%s", step,
 	       r->status, r->secs, r->err);
-	if (r->status)
+	if (r->status || stalled(r))
 		TH_LOG("step %d: console:\n%s", step, r->out);
 }
 
