@@ -4,8 +4,10 @@
 # make check-linux for one kernel: the Linux-guest programs (PROGS, the
 # reference VMM booting that kernel as the L2 guest) in a test VM of
 # their own, and the test VM booted again when the test bed got in the
-# way, up to BOOTS times in all:
-#   check-linux.sh KVER IMAGE RESULT-FILE LOG-BASE BOOTS PROGS RUN-VM...
+# way, up to BOOTS times in all, and not after DEADLINE (seconds since
+# the epoch), which bounds the whole check's retries by time:
+#   check-linux.sh KVER IMAGE RESULT-FILE LOG-BASE BOOTS DEADLINE PROGS \
+#       RUN-VM...
 # The test bed's faults (Documentation/linux-guest.rst, "On the nested
 # test bed"): a test VM that hangs (qemu killed at its bound), and L2
 # boots that stall on qemu's double delivery of an interrupt, whose
@@ -16,8 +18,8 @@
 # stay as LOG-BASE-retry<N>.*; any failure of one that is not a program's
 # own, or its hang, stays in the result.
 set -u
-k=$1 img=$2 res=$3 log=$4 boots=$5 progs=$6
-shift 6
+k=$1 img=$2 res=$3 log=$4 boots=$5 deadline=$6 progs=$7
+shift 7
 
 kept=$res.kept
 : > "$kept"
@@ -32,6 +34,11 @@ while :; do
 		why="every try of a step stalled"
 	fi
 	if [ -z "$why" ] || [ "$n" -ge "$boots" ]; then
+		break
+	fi
+	if [ "$(date +%s)" -ge "$deadline" ]; then
+		echo "check-linux: $k: $why, and the time for test VMs" \
+			"booted again is up ($n of $boots done)"
 		break
 	fi
 	again=
