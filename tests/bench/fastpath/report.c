@@ -79,7 +79,8 @@ static bool ratio(const struct fp_bench *b, const struct fp_case *c,
  * signals, nothing more). A write's floor is its own kind's; a read has
  * no ioeventfd, so the write of its space stands for KVM's share of it:
  * with a device that answered at once, level 3's MMIO read cost the same
- * as that write (Documentation/fast-path.rst, "What level 3 costs").
+ * as that write (Documentation/fast-path.rst, "What level 3 costs"). It
+ * runs in the same round as the read, if not right beside it.
  */
 _Static_assert(FP_PIO_WRITE == FP_PIO_READ + 1 &&
 	       FP_MMIO_WRITE == FP_MMIO_READ + 1,
@@ -206,9 +207,9 @@ static void tracing_cost(const struct fp_bench *b)
  * Level 3's targets (Documentation/fast-path.rst): reads at most 0.65 of
  * a userspace exit, writes at most 1.05 of the plain ioeventfd. Shown,
  * not judged: on a loaded machine one run says little either way. Each
- * read comes with the floor's own ratio to the userspace exit, the
- * least any in-kernel path could reach on this machine, and level 3's
- * cost over it.
+ * read comes with the floor's own ratio to the userspace exit, about the
+ * least any path in the kernel could reach on this machine, and level
+ * 3's cost over it.
  */
 #define L3_READ_MAX	0.65
 #define L3_WRITE_MAX	1.05
