@@ -161,6 +161,7 @@
 #define IRQ_SPURIOUS		32	/* u32 out: entries with nothing pending */
 #define IRQ_CLEARED		36	/* u32 handler state: source cleared */
 #define IRQ_PER_ROUND		40	/* u32[GUEST_IRQ_MAX_ROUNDS] out */
+#define IRQ_SHADOW		104	/* u32 out: ones taken right after sti */
 
 /* ---- bench: BENCH_COUNT accesses of one kind, for make bench ---------- */
 #define BENCH_SPACE		0	/* u32 GUEST_SPACE_* */
@@ -322,6 +323,7 @@ struct guest_irq_params {
 	uint32_t spurious;
 	uint32_t cleared;
 	uint32_t per_round[GUEST_IRQ_MAX_ROUNDS];
+	uint32_t shadow;
 };
 
 struct guest_bench_params {
@@ -429,6 +431,7 @@ GUEST_ABI_CHECK(guest_irq_params, count, IRQ_COUNT);
 GUEST_ABI_CHECK(guest_irq_params, spurious, IRQ_SPURIOUS);
 GUEST_ABI_CHECK(guest_irq_params, cleared, IRQ_CLEARED);
 GUEST_ABI_CHECK(guest_irq_params, per_round, IRQ_PER_ROUND);
+GUEST_ABI_CHECK(guest_irq_params, shadow, IRQ_SHADOW);
 GUEST_ABI_CHECK(guest_bench_params, space, BENCH_SPACE);
 GUEST_ABI_CHECK(guest_bench_params, size, BENCH_SIZE);
 GUEST_ABI_CHECK(guest_bench_params, write, BENCH_WRITE);

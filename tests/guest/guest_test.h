@@ -66,8 +66,9 @@ static inline void guest_irq_log(struct __test_metadata *_metadata,
 	for (r = 0; r < p->rounds && r < GUEST_IRQ_MAX_ROUNDS; r++)
 		n += snprintf(rounds + n, sizeof(rounds) - n, " %u",
 			      p->per_round[r]);
-	TH_LOG("the guest took %u interrupt(s), %u with nothing pending; "
-	       "per round:%s", p->count, p->spurious, rounds);
+	TH_LOG("the guest took %u interrupt(s), %u with nothing pending, "
+	       "%u in sti's shadow; per round:%s", p->count, p->spurious,
+	       p->shadow, rounds);
 }
 #endif
 
