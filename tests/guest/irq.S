@@ -17,6 +17,7 @@
  * the count of interrupts the test bed delivered inside sti's shadow.
  */
 #include "guest_abi.h"
+#include "rt32.h"
 
 #define P(field)	(GUEST_PARAM_ADDR + IRQ_##field)
 
@@ -101,19 +102,8 @@ finish:
  */
 handler:
 	pushal
-	/*
-	 * sti's shadow covers the hlt, so the interrupt that ends the wait
-	 * returns past it. The nested test bed can lose that shadow across
-	 * an exit and deliver at the hlt itself (Documentation/guests.rst,
-	 * "Interrupts in sti's shadow"); returning there would halt again
-	 * with nothing left to wake us. Resume past it, as the CPU should
-	 * have, and count it.
-	 */
-	cmpl	$halt, 32(%esp)
-	jne	1f
-	incl	P(SHADOW)
-	incl	32(%esp)			/* hlt is one byte */
-1:	incl	P(COUNT)
+	rt_past_hlt halt, P(SHADOW)
+	incl	P(COUNT)
 	movl	cur_round, %eax
 	incl	P(PER_ROUND)(,%eax,4)
 	movl	P(PER_ROUND)(,%eax,4), %ebx

@@ -10,6 +10,7 @@
  * it off once the text is out. The main loop sleeps in hlt meanwhile.
  */
 #include "guest_abi.h"
+#include "rt32.h"
 #include "uart16550.h"
 
 #define P(field)	(GUEST_PARAM_ADDR + UIRQ_##field)
@@ -109,18 +110,8 @@ handler:
 	popal
 	jmp	rt_iret
 1:	movl	$1, P(BUSY)
-	/*
-	 * "sti; hlt" takes no interrupt between the two: sti's shadow
-	 * covers the hlt, so the interrupt that ends the wait returns past
-	 * it. The nested test bed can lose that shadow and deliver at the
-	 * hlt itself; returning there would halt again with nothing left to
-	 * wake us. Resume past it, as the CPU should have, and count it.
-	 */
-	cmpl	$halt, 32(%esp)
-	jne	1f
-	incl	P(SHADOW)
-	incl	32(%esp)			/* hlt is one byte */
-1:	movl	P(PIN), %eax
+	rt_past_hlt halt, P(SHADOW)
+	movl	P(PIN), %eax
 	call	rt_pic_in_service
 	testl	%eax, %eax
 	jnz	1f
