@@ -124,9 +124,6 @@ TEST_F(irq, delivery)
 	if (variant->level && !e2e_hw_virt())
 		SKIP(return, "%s", NO_RESAMPLING);
 	E2E_RUN_EXPECT(&self->e, GUEST_PASS);
-	if (self->p->shadow)
-		TH_LOG("%u interrupt(s) in sti's shadow, the test bed's "
-		       "(Documentation/guests.rst)", self->p->shadow);
 
 	/* What the guest took. */
 	EXPECT_EQ(ROUNDS * per_round, self->p->count);

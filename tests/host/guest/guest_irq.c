@@ -203,9 +203,6 @@ TEST_F(irq, delivery)
 		SKIP(return, "host KVM acks level interrupts at injection");
 	ASSERT_EQ(0, rdevbus_start_irqs(&self->bus));
 	GUEST_RUN_EXPECT(&self->vm, rdevbus_io, &self->bus, GUEST_PASS);
-	if (self->p->shadow)
-		TH_LOG("%u interrupt(s) in sti's shadow, the test bed's "
-		       "(Documentation/guests.rst)", self->p->shadow);
 	ASSERT_EQ(0, rdevbus_stop_irqs(&self->bus));
 
 	/* What the guest took. */
