@@ -169,22 +169,8 @@ static void run_loop_gain(const struct fp_bench *b)
 /*
  * The tracepoints: level 1 with vmdev's events on against the same with
  * them off, per access kind. The two run back to back in every round,
- * so on/off is the median of the rounds' quotients, as ratio() is.
+ * so on/off is the median of the rounds' quotients (ratio_of()).
  */
-static bool on_off(const struct fp_case *off, const struct fp_case *on,
-		   double *q)
-{
-	double v[FP_MAX_REPEATS];
-	unsigned int i;
-
-	if (!measured(off) || !measured(on) || off->nr_runs != on->nr_runs)
-		return false;
-	for (i = 0; i < on->nr_runs; i++)
-		v[i] = on->ns[i] / off->ns[i];
-	*q = median(v, on->nr_runs);
-	return true;
-}
-
 static void tracing_cost(const struct fp_bench *b)
 {
 	const struct fp_case *off, *on;
@@ -197,7 +183,7 @@ static void tracing_cost(const struct fp_bench *b)
 	for (k = 0; k < FP_NR_KINDS; k++) {
 		off = &b->cases[k][FP_RUN_LOOP];
 		on = &b->cases[k][FP_TRACED];
-		if (on_off(off, on, &q))
+		if (ratio_of(on, off, &q))
 			printf("%-10s %11.0f %11.0f %8.2f\n", fp_kind_name(k),
 			       fp_median(off), fp_median(on), q);
 	}
